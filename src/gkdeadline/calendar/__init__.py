@@ -1,0 +1,73 @@
+"""Which days are working days: official data, cited errata, schedule files, projection, regions.
+
+The module-level functions use the default calendar (the built-in national one unless
+:func:`set_default_calendar` replaced it, e.g. with next year's schedule loaded).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gkdeadline.calendar.calendar import Calendar, YearCoverage, as_date, as_int
+from gkdeadline.calendar.regions import REGIONS, region_key
+from gkdeadline.calendar.schedule import DayEntry, YearSchedule, load_schedule
+
+__all__ = [
+    "REGIONS",
+    "Calendar",
+    "DayEntry",
+    "YearCoverage",
+    "YearSchedule",
+    "add_workdays",
+    "as_date",
+    "as_int",
+    "default_calendar",
+    "is_workday",
+    "load_schedule",
+    "next_workday",
+    "previous_workday",
+    "region_key",
+    "set_default_calendar",
+    "workdays_between",
+]
+
+_default: Calendar | None = None
+
+
+def default_calendar() -> Calendar:
+    """The calendar the module-level functions use (built lazily)."""
+    global _default  # noqa: PLW0603  (one process-wide default, like decimal's context)
+    if _default is None:
+        _default = Calendar()
+    return _default
+
+
+def set_default_calendar(calendar: Calendar | None) -> None:
+    """Make ``calendar`` the default (``None`` restores the built-in national calendar)."""
+    global _default  # noqa: PLW0603
+    _default = calendar
+
+
+def is_workday(d: date | str) -> bool:
+    """Is ``d`` a working day (默认日历)? Raises CalendarCoverageError outside the known years."""
+    return default_calendar().is_workday(d)
+
+
+def add_workdays(d: date | str, n: int) -> date:
+    """The n-th working day strictly after ``d``; n < 0 counts back; n = 0 returns ``d``."""
+    return default_calendar().add_workdays(d, n)
+
+
+def workdays_between(a: date | str, b: date | str) -> int:
+    """Working days in ``(a, b]``; negative when ``b`` is before ``a``."""
+    return default_calendar().workdays_between(a, b)
+
+
+def next_workday(d: date | str) -> date:
+    """The first working day strictly after ``d``."""
+    return default_calendar().add_workdays(d, 1)
+
+
+def previous_workday(d: date | str) -> date:
+    """The last working day strictly before ``d``."""
+    return default_calendar().add_workdays(d, -1)

@@ -1,0 +1,391 @@
+"""The :class:`Calendar`: which days a government office works, and arithmetic on them.
+
+A calendar is an immutable value composed of national schedules (built in, or loaded from
+files, which override the built-in year), an optional provisional projection for years without
+a notice, and an optional regional overlay. Its workday index is computed once, on first use.
+
+Counting conventions (see ``docs/concepts.md``):
+
+* ``add_workdays(d, n)``, n > 0: the n-th working day strictly after ``d`` — ``d`` itself never
+  counts, whether or not it is a working day; n < 0: the |n|-th working day strictly before;
+  n = 0: ``d``.
+* ``workdays_between(a, b)``: the working days in ``(a, b]``; negative when ``b < a``.
+* A computation needs every day strictly after its start up to its result; if any of them is
+  outside the known schedules it raises :class:`CalendarCoverageError` naming the missing year.
+* If any of them is projected, it emits :class:`ProjectedCalendarWarning`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from numbers import Integral
+
+import numpy as np
+
+from gkdeadline.calendar.index import EPOCH_ORDINAL, WorkdayIndex
+from gkdeadline.calendar.official import official_schedules
+from gkdeadline.calendar.projection import FIRST_PROJECTABLE_YEAR, project_year
+from gkdeadline.calendar.regions import bundled_schedules, region_key, region_name
+from gkdeadline.calendar.schedule import DECEMBER_REACH, DayEntry, YearSchedule, weekday_zh
+from gkdeadline.errors import CalendarCoverageError, InputError, ProjectedCalendarWarning
+
+PROJECTION_HORIZON = 5  # default: project this many years past the last known national year
+
+
+def as_date(value: object, what: str = "date") -> date:
+    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string; refuse anything else by name."""
+    if type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        raise InputError(
+            f"{what} {value!r} is a datetime; pass a date. For a moment in time, convert it"
+            " first: value.astimezone(ZoneInfo('Asia/Shanghai')).date()"
+        )
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) != 10:
+                raise ValueError
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InputError(
+                f"{what} {value!r} is not an ISO date; write it as YYYY-MM-DD"
+            ) from None
+    raise InputError(f"{what} {value!r} is a {type(value).__name__}; pass a datetime.date")
+
+
+def as_int(value: object, what: str = "n") -> int:
+    if type(value) is int:
+        return value
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    raise InputError(f"{what} {value!r} is not a whole number of days")
+
+
+@dataclass(frozen=True)
+class YearCoverage:
+    """What a calendar knows about one year, for ``Calendar.coverage()``."""
+
+    year: int
+    national: str  # "official" | "loaded" | "projected"
+    national_source: str
+    regional: str | None  # None when the calendar has no region
+    regional_source: str | None
+
+
+class Calendar:
+    """A working-day calendar. ``Calendar()`` is the built-in national calendar.
+
+    >>> from datetime import date
+    >>> Calendar().add_workdays(date(2026, 10, 9), 1)   # a makeup Saturday
+    datetime.date(2026, 10, 10)
+    """
+
+    def __init__(
+        self,
+        schedules: Iterable[YearSchedule] = (),
+        *,
+        region: str | None = None,
+        projection_through: int | None = None,
+    ) -> None:
+        self._region = region_key(region) if region is not None else None
+        national: dict[int, YearSchedule] = {s.year: s for s in official_schedules()}
+        regional: dict[int, YearSchedule] = (
+            {s.year: s for s in bundled_schedules(self._region)} if self._region else {}
+        )
+        for s in schedules:
+            if s.region is None:
+                national[s.year] = s
+            elif self._region is None:
+                raise InputError(
+                    f"schedule {s.label()} is regional ({s.region}); use Calendar(region="
+                    f"{s.region!r}) to apply it"
+                )
+            elif s.region != self._region:
+                raise InputError(
+                    f"schedule {s.label()} is for region {s.region!r}, not for this calendar's"
+                    f" region {self._region!r}"
+                )
+            else:
+                regional[s.year] = s
+        self._loaded = tuple(schedules)
+        self._projection_through = projection_through
+        if projection_through is not None:
+            for y in range(FIRST_PROJECTABLE_YEAR, projection_through + 1):
+                if y not in national:
+                    national[y] = project_year(y)
+        self._national = dict(sorted(national.items()))
+        self._regional = dict(sorted(regional.items()))
+
+    # ------------------------------------------------------------------ composition
+
+    @property
+    def region(self) -> str | None:
+        return self._region
+
+    @property
+    def projection_through(self) -> int | None:
+        return self._projection_through
+
+    def with_schedules(self, *schedules: YearSchedule) -> Calendar:
+        """A new calendar with these schedules loaded (each replaces the built-in year)."""
+        return Calendar(
+            (*self._loaded, *schedules),
+            region=self._region,
+            projection_through=self._projection_through,
+        )
+
+    def with_projection(self, through: int | None = None) -> Calendar:
+        """A new calendar that projects every unscheduled year up to ``through``.
+
+        Default: five years past the last year with a published national schedule.
+        """
+        last = max(y for y, s in self._national.items() if s.status != "projected")
+        return Calendar(
+            self._loaded,
+            region=self._region,
+            projection_through=through if through is not None else last + PROJECTION_HORIZON,
+        )
+
+    def with_region(self, region: str | None) -> Calendar:
+        """The same national data with a regional overlay (``"ningxia"``, ``"宁夏"``, …)."""
+        return Calendar(self._loaded, region=region, projection_through=self._projection_through)
+
+    def schedules(self) -> tuple[YearSchedule, ...]:
+        """The schedules in effect: national by year, then regional by year."""
+        return (*self._national.values(), *self._regional.values())
+
+    def coverage(self) -> list[YearCoverage]:
+        """Year by year, where this calendar's data comes from."""
+        out = []
+        for y, s in self._national.items():
+            r = self._regional.get(y)
+            out.append(
+                YearCoverage(
+                    y,
+                    s.status,
+                    s.source,
+                    (r.status if r else "missing") if self._region else None,
+                    r.source if r else None,
+                )
+            )
+        return out
+
+    def __repr__(self) -> str:
+        years = list(self._national)
+        parts = [f"national {years[0]}–{years[-1]}" if years else "empty"]
+        if self._region:
+            parts.append(f"region={self._region} {sorted(self._regional)}")
+        if self._projection_through:
+            parts.append(f"projection through {self._projection_through}")
+        return f"<Calendar {'; '.join(parts)}>"
+
+    # ------------------------------------------------------------------ the index
+
+    @cached_property
+    def _index(self) -> WorkdayIndex:
+        years = list(self._national)
+        first = date(years[0], 1, 1)
+        last = date(years[-1], 12, 31)
+        n = last.toordinal() - first.toordinal() + 1
+        day64 = np.arange(n, dtype=np.int64) + (first.toordinal() - EPOCH_ORDINAL)
+        dt = day64.astype("datetime64[D]")
+        year = dt.astype("datetime64[Y]").astype(np.int64) + 1970
+        month = dt.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        dom = (dt - dt.astype("datetime64[M]")).astype(np.int64) + 1
+        late_dec = (month == DECEMBER_REACH[0]) & (dom >= DECEMBER_REACH[1])
+        weekday = (day64 + EPOCH_ORDINAL - 1) % 7  # 0 = Monday
+
+        nat = np.array(years)
+        known = np.isin(year, nat) & (~late_dec | np.isin(year + 1, nat))
+        proj_years = np.array([y for y, s in self._national.items() if s.status == "projected"])
+        projected = np.isin(year, proj_years) | (late_dec & np.isin(year + 1, proj_years))
+        if self._region is not None:
+            known &= np.isin(year, np.array(list(self._regional), dtype=np.int64))
+
+        work = weekday < 5
+        base = first.toordinal()
+        for s in self.schedules():
+            for e in s.entries:
+                i = e.day.toordinal() - base
+                if 0 <= i < n:
+                    work[i] = not e.off
+        # Trim unknown days at the end so a contiguous calendar has no gaps to check.
+        last_known = int(np.flatnonzero(known)[-1]) if known.any() else 0
+        k = last_known + 1
+        return WorkdayIndex.build(first, work[:k], known[:k], projected[:k])
+
+    @cached_property
+    def _entries(self) -> dict[date, tuple[DayEntry, YearSchedule]]:
+        out: dict[date, tuple[DayEntry, YearSchedule]] = {}
+        for s in self.schedules():
+            for e in s.entries:
+                out[e.day] = (e, s)
+        return out
+
+    @property
+    def index(self) -> WorkdayIndex:
+        """The precomputed index (for the batch path and diagnostics)."""
+        return self._index
+
+    def first_day(self) -> date:
+        return date.fromordinal(self._index.first_ordinal)
+
+    def last_day(self) -> date:
+        ix = self._index
+        return date.fromordinal(ix.first_ordinal + ix.n_days - 1)
+
+    # ------------------------------------------------------------------ errors and warnings
+
+    def coverage_error(self, i: int) -> CalendarCoverageError:
+        """The error for day index ``i`` (relative to the index's first day) being unknown."""
+        d = date.fromordinal(self._index.first_ordinal + i)
+        return self.coverage_error_for(d)
+
+    def coverage_error_for(self, d: date) -> CalendarCoverageError:
+        y = d.year
+        if y not in self._national:
+            return CalendarCoverageError(d, y)
+        if (d.month, d.day) >= DECEMBER_REACH and y + 1 not in self._national:
+            return CalendarCoverageError(
+                d,
+                y + 1,
+                detail=(
+                    f" (the State Council's notice for {y + 1} arranges the 元旦 block and may"
+                    f" rearrange {y}-12-29 … {y}-12-31, as the 2008 and 2019 notices did)"
+                ),
+            )
+        if self._region is not None and y not in self._regional:
+            return CalendarCoverageError(d, y, self._region, region_name(self._region))
+        return CalendarCoverageError(d, y)
+
+    def _warn_projected(self, lo: date, hi: date) -> None:
+        warnings.warn(
+            ProjectedCalendarWarning(
+                f"the result depends on provisionally projected days between {lo.isoformat()}"
+                f" and {hi.isoformat()}: no State Council notice covers them yet, and the"
+                " published schedule may differ (makeup working days are not projected)"
+            ),
+            stacklevel=3,
+        )
+
+    # ------------------------------------------------------------------ arithmetic (scalar)
+
+    def is_workday(self, d: date | str) -> bool:
+        """Is ``d`` a working day for a government office on this calendar?"""
+        d = as_date(d)
+        ix = self._index
+        i = d.toordinal() - ix.first_ordinal
+        if not 0 <= i < ix.n_days or not ix.known_list[i]:
+            raise self.coverage_error_for(d)
+        if ix.projected_cum_list[i + 1] != ix.projected_cum_list[i]:
+            self._warn_projected(d, d)
+        return ix.work_list[i]
+
+    def add_workdays(self, d: date | str, n: int) -> date:
+        """The n-th working day strictly after ``d`` (n < 0: strictly before; n = 0: ``d``)."""
+        if type(d) is not date:
+            d = as_date(d)
+        if type(n) is not int:
+            n = as_int(n)
+        if n == 0:
+            return d
+        ix = self._index
+        i = d.toordinal() - ix.first_ordinal
+        if n > 0:
+            if i < -1 or i >= ix.n_days:
+                raise self.coverage_error(i + 1)
+            k = ix.cum_list[i + 1] + n - 1
+            if k >= len(ix.ords_list):
+                raise self.coverage_error(ix.first_unknown_after(i))
+            j = ix.ords_list[k]
+            unk, proj = ix.unknown_cum_list, ix.projected_cum_list
+            if unk[j + 1] != unk[i + 1]:
+                raise self.coverage_error(ix.first_unknown_after(i))
+            if proj[j + 1] != proj[i + 1]:
+                self._warn_projected(d, ix.work_dates[k])
+            return ix.work_dates[k]
+        if i < 0 or i > ix.n_days:
+            raise self.coverage_error(i - 1)
+        k = ix.cum_list[i] + n
+        if k < 0:
+            raise self.coverage_error(ix.last_unknown_before(i))
+        j = ix.ords_list[k]
+        unk, proj = ix.unknown_cum_list, ix.projected_cum_list
+        if unk[i] != unk[j]:
+            raise self.coverage_error(ix.last_unknown_before(i))
+        if proj[i] != proj[j]:
+            self._warn_projected(ix.work_dates[k], d)
+        return ix.work_dates[k]
+
+    def workdays_between(self, a: date | str, b: date | str) -> int:
+        """Working days in ``(a, b]``; negative when ``b`` is before ``a``."""
+        a, b = as_date(a, "a"), as_date(b, "b")
+        ix = self._index
+        ia = a.toordinal() - ix.first_ordinal
+        ib = b.toordinal() - ix.first_ordinal
+        if ia == ib:
+            return 0
+        lo, hi, sign = (ia, ib, 1) if ia < ib else (ib, ia, -1)
+        if lo < -1:
+            raise self.coverage_error(lo + 1)
+        unk = ix.unknown_cum_list
+        if hi >= ix.n_days or unk[hi + 1] != unk[lo + 1]:
+            raise self.coverage_error(ix.first_unknown_after(lo))
+        proj = ix.projected_cum_list
+        if proj[hi + 1] != proj[lo + 1]:
+            self._warn_projected(min(a, b), max(a, b))
+        return sign * (ix.cum_list[hi + 1] - ix.cum_list[lo + 1])
+
+    def next_workday(self, d: date | str) -> date:
+        """The first working day strictly after ``d``."""
+        return self.add_workdays(d, 1)
+
+    def previous_workday(self, d: date | str) -> date:
+        """The last working day strictly before ``d``."""
+        return self.add_workdays(d, -1)
+
+    def roll_forward(self, d: date | str) -> date:
+        """``d`` if it is a working day, else the next working day (期间届满日顺延)."""
+        d = as_date(d)
+        return d if self.is_workday(d) else self.add_workdays(d, 1)
+
+    def roll_backward(self, d: date | str) -> date:
+        """``d`` if it is a working day, else the previous working day."""
+        d = as_date(d)
+        return d if self.is_workday(d) else self.add_workdays(d, -1)
+
+    # ------------------------------------------------------------------ explanations
+
+    def uses_projection(self, a: date, b: date) -> bool:
+        """Does any day in ``(min, max]`` of ``a``, ``b`` come from the projection?"""
+        ix = self._index
+        lo = min(a, b).toordinal() - ix.first_ordinal
+        hi = max(a, b).toordinal() - ix.first_ordinal
+        lo, hi = max(lo, -1), min(hi, ix.n_days - 1)
+        if hi <= lo:
+            return False
+        return ix.projected_cum_list[hi + 1] != ix.projected_cum_list[lo + 1]
+
+    def describe_day(self, d: date) -> str:
+        """``2026-10-10（星期六，调休上班：国庆节）`` — what kind of day ``d`` is, in Chinese."""
+        found = self._entries.get(d)
+        wd = weekday_zh(d)
+        if found is None:
+            return f"{d.isoformat()}（{wd}）"
+        e, s = found
+        kind = "放假" if e.off else "调休上班"
+        tag = "，预测" if s.status == "projected" else ""
+        where = f"，{region_name(s.region)}" if s.region else ""
+        return f"{d.isoformat()}（{wd}，{e.name}{kind}{where}{tag}）"
+
+    def special_days(self, a: date, b: date) -> list[str]:
+        """Descriptions of the holiday and makeup days in ``(a, b]`` (for explanation trails)."""
+        lo, hi = min(a, b), max(a, b)
+        return [self.describe_day(d) for d in sorted(self._entries) if lo < d <= hi]

@@ -1,0 +1,74 @@
+"""Regional calendars: the days an autonomous region's government adds to the national schedule.
+
+Regional holidays (宁夏: 开斋节、古尔邦节; 新疆: 肉孜节、古尔邦节; 西藏: 藏历新年、雪顿节; 广西:
+壮族三月三) are set year by year by the regional government, so they are data, not rules: one
+schedule file per region and year, in the same formats as national schedules. A regional calendar
+knows a day only when it has both the national and the regional schedule for it.
+
+Bundled: 宁夏 2017 and 2019–2022, transcribed from republished copies of the regional notices
+(the files under ``data/ningxia`` quote the text they were taken from). 彭阳县 (seed 000) is in
+宁夏, so the ``pengyang-2018`` profile computes on this calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from gkdeadline.calendar.schedule import YearSchedule, parse_toml
+from gkdeadline.errors import InputError
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str
+    name: str  # 自治区全称
+    holidays: str  # what the regional notices add
+
+
+REGIONS: dict[str, Region] = {
+    r.key: r
+    for r in (
+        Region("ningxia", "宁夏回族自治区", "开斋节、古尔邦节"),
+        Region("xinjiang", "新疆维吾尔自治区", "肉孜节、古尔邦节"),
+        Region("xizang", "西藏自治区", "藏历新年、雪顿节等"),
+        Region("guangxi", "广西壮族自治区", "壮族三月三"),
+    )
+}
+_ALIASES = {
+    "宁夏": "ningxia",
+    "新疆": "xinjiang",
+    "西藏": "xizang",
+    "广西": "guangxi",
+    "tibet": "xizang",
+}
+
+
+def region_key(name: str) -> str:
+    """Normalise ``"宁夏"``, ``"Ningxia"`` or ``"ningxia"`` to the region key."""
+    key = _ALIASES.get(name.strip(), name.strip().lower())
+    if key not in REGIONS:
+        known = ", ".join(f"{k} ({r.name})" for k, r in REGIONS.items())
+        raise InputError(f"unknown region {name!r}; known regions: {known}")
+    return key
+
+
+def region_name(key: str) -> str:
+    return REGIONS[key].name
+
+
+@cache
+def bundled_schedules(key: str) -> tuple[YearSchedule, ...]:
+    """The regional schedules shipped with gkdeadline for ``key`` (possibly none)."""
+    folder = resources.files("gkdeadline.calendar") / "data" / key
+    if not folder.is_dir():
+        return ()
+    out = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".toml"):
+            s = parse_toml(
+                item.read_text(encoding="utf-8"), f"gkdeadline/data/{key}/{item.name}", key
+            )
+            out.append(YearSchedule(s.year, s.entries, s.source, key, "official", s.papers))
+    return tuple(out)

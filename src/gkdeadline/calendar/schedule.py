@@ -1,0 +1,274 @@
+"""One year's holiday schedule, as published in a notice, and the files it is read from.
+
+A :class:`YearSchedule` is what one notice says: the days off (放假, including weekend days
+inside a holiday block) and the makeup working days (调休上班) of one year. The State Council's
+notice for year *Y* also arranges the 元旦 block, which can start on 29 December of *Y*−1
+(2007-12-29, 2018-12-29 were set by the 2008 and 2019 notices), so a national schedule for *Y*
+may list dates from ``Y-1-12-29`` on. A regional schedule (宁夏, 新疆, …) lists only the days the
+regional government adds, inside its own year.
+
+Two file formats are read:
+
+* the JSON of the holiday-cn dataset::
+
+      {"year": 2026, "papers": ["https://www.gov.cn/…"],
+       "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}, …]}
+
+* gkdeadline's TOML (see ``docs/schedules.md``)::
+
+      year = 2027
+      notice = "国办发明电〔2026〕NN号"
+      # region = "ningxia"          # absent: the national schedule
+      [[holiday]]
+      name = "春节"
+      off = ["2027-02-05..2027-02-12"]   # inclusive ranges or single dates
+      work = ["2027-02-14"]              # 调休上班
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from gkdeadline.errors import ScheduleError
+
+# The first day of year Y-1 that the State Council's notice for year Y may rearrange.
+DECEMBER_REACH = (12, 29)
+
+Status = Literal["official", "loaded", "projected"]
+
+_WEEKDAY_ZH = "一二三四五六日"
+
+
+def weekday_zh(d: date) -> str:
+    """``星期一`` … ``星期日`` for a date."""
+    return "星期" + _WEEKDAY_ZH[d.weekday()]
+
+
+@dataclass(frozen=True, slots=True)
+class DayEntry:
+    """One day a notice names: ``off`` True for a day off, False for a makeup working day."""
+
+    day: date
+    name: str
+    off: bool
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """What one notice (or projection) says about one year.
+
+    ``region`` is None for the national (State Council) schedule, else a region key such as
+    ``"ningxia"``. ``source`` cites the notice or names the file; ``status`` records whether the
+    data is built in (``official``), loaded by the user (``loaded``) or ``projected``.
+    """
+
+    year: int
+    entries: tuple[DayEntry, ...]
+    source: str
+    region: str | None = None
+    status: Status = "official"
+    papers: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @property
+    def first_day(self) -> date:
+        """The first day this schedule can speak for."""
+        if self.region is None:
+            return date(self.year - 1, *DECEMBER_REACH)
+        return date(self.year, 1, 1)
+
+    def label(self) -> str:
+        where = "全国" if self.region is None else self.region
+        return f"{where} {self.year} ({self.status}: {self.source})"
+
+
+def _validate(s: YearSchedule) -> None:
+    if not 1949 < s.year < 2200:
+        raise ScheduleError(
+            f"schedule year {s.year} is not a plausible year; check the 'year' field"
+        )
+    last = date(s.year, 12, 31)
+    seen: dict[date, DayEntry] = {}
+    offs = {e.day for e in s.entries if e.off}
+    for e in s.entries:
+        where = f"entry {e.name!r} {e.day.isoformat()} ({weekday_zh(e.day)}) in {s.source}"
+        if not s.first_day <= e.day <= last:
+            reach = (
+                f" (a national schedule for {s.year} may also arrange"
+                f" {s.first_day.isoformat()} … {s.year - 1}-12-31)"
+                if s.region is None
+                else ""
+            )
+            raise ScheduleError(f"{where}: the date is outside year {s.year}{reach}")
+        if e.day in seen:
+            raise ScheduleError(
+                f"{where}: the date is listed twice (also as {seen[e.day].name!r});"
+                " list each date once"
+            )
+        seen[e.day] = e
+        # A makeup working day on Monday-Friday changes nothing and usually means a mistyped
+        # date. The one meaningful use is marking the day work resumes right after a block of
+        # days off, as holiday-cn does for 2020-02-03 after the 2020 extension
+        # (国办发明电〔2020〕1号).
+        if not e.off and e.day.weekday() < 5 and e.day - timedelta(days=1) not in offs:
+            raise ScheduleError(
+                f"{where}: a makeup working day (调休上班) on a weekday is meaningless;"
+                " makeup working days fall on Saturdays or Sundays — check the date"
+            )
+
+
+# --------------------------------------------------------------------------- file formats
+
+
+class _HolidayCnDay(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str = Field(min_length=1)
+    date: date
+    isOffDay: bool  # noqa: N815  (the dataset's field name)
+
+
+class _HolidayCnFile(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+    year: int
+    papers: list[str] = []
+    days: list[_HolidayCnDay]
+
+
+class _TomlHoliday(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    off: list[str | date] = []
+    work: list[str | date] = []
+
+    @field_validator("off", "work")
+    @classmethod
+    def _dates_or_ranges(cls, v: list[str | date]) -> list[str | date]:
+        for item in v:
+            _expand(item)  # raises ValueError with the bad item named
+        return v
+
+
+class _TomlFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    year: int
+    notice: str = Field(min_length=1)
+    region: str | None = None
+    holiday: list[_TomlHoliday] = []
+
+
+def _expand(item: str | date) -> list[date]:
+    """A date, an ISO string, or an inclusive range ``"A..B"`` → the dates it names."""
+    if isinstance(item, date):
+        return [item]
+    text = item.strip()
+    try:
+        if ".." in text:
+            a_text, b_text = text.split("..", 1)
+            a, b = date.fromisoformat(a_text.strip()), date.fromisoformat(b_text.strip())
+            if b < a:
+                raise ValueError(f"range {item!r} ends before it starts")
+            if (b - a).days > 31:
+                raise ValueError(f"range {item!r} is longer than a month; is it a typo?")
+            return [a + timedelta(days=k) for k in range((b - a).days + 1)]
+        if len(text) != 10:
+            raise ValueError("not YYYY-MM-DD")
+        return [date.fromisoformat(text)]
+    except ValueError as exc:
+        raise ValueError(
+            f"{item!r} is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD): {exc}"
+        ) from None
+
+
+def _pydantic_message(exc: ValidationError, source: str) -> str:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    return f"{source}: field {loc!r}: {first['msg']} (got {first.get('input')!r})"
+
+
+def parse_holiday_cn(text: str, source: str, region: str | None = None) -> YearSchedule:
+    """Parse holiday-cn JSON text into a schedule (``status='loaded'``)."""
+    try:
+        raw = _HolidayCnFile.model_validate_json(text)
+    except ValidationError as exc:
+        raise ScheduleError(_pydantic_message(exc, source)) from None
+    if not raw.days and region is None:
+        raise ScheduleError(
+            f"{source}: the schedule for {raw.year} lists no days. holiday-cn publishes an empty"
+            " file until the State Council notice is out, so nothing was loaded; wait for the"
+            " notice or use the provisional projection"
+        )
+    entries = tuple(DayEntry(d.date, d.name, d.isOffDay) for d in raw.days)
+    papers = tuple(raw.papers)
+    cite = papers[0] if papers else source
+    return YearSchedule(raw.year, entries, cite, region, "loaded", papers)
+
+
+def parse_toml(text: str, source: str, region: str | None = None) -> YearSchedule:
+    """Parse gkdeadline's TOML schedule format (``status='loaded'``)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScheduleError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        raw = _TomlFile.model_validate(data)
+    except ValidationError as exc:
+        raise ScheduleError(_pydantic_message(exc, source)) from None
+    if raw.region is not None and region is not None and raw.region != region:
+        raise ScheduleError(
+            f"{source}: the file says region = {raw.region!r} but it was loaded for {region!r}"
+        )
+    entries: list[DayEntry] = []
+    for h in raw.holiday:
+        entries += [DayEntry(d, h.name, True) for item in h.off for d in _expand(item)]
+        entries += [DayEntry(d, h.name, False) for item in h.work for d in _expand(item)]
+    reg = raw.region if raw.region is not None else region
+    if not entries and reg is None:
+        raise ScheduleError(f"{source}: the national schedule for {raw.year} lists no days")
+    return YearSchedule(raw.year, tuple(entries), raw.notice, reg, "loaded")
+
+
+def load_schedule(path: str | Path, region: str | None = None) -> YearSchedule:
+    """Read one year's schedule from a holiday-cn ``.json`` or a gkdeadline ``.toml`` file.
+
+    ``region`` marks the file as a regional overlay (e.g. ``"ningxia"``); a TOML file may say so
+    itself. Raises :class:`~gkdeadline.errors.ScheduleError` naming the bad entry.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScheduleError(f"cannot read schedule file {p}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScheduleError(f"schedule file {p} is not UTF-8 text") from None
+    if p.suffix.lower() == ".json":
+        return parse_holiday_cn(text, str(p), region)
+    if p.suffix.lower() == ".toml":
+        return parse_toml(text, str(p), region)
+    raise ScheduleError(
+        f"schedule file {p}: unknown format; use a .json (holiday-cn) or .toml file"
+    )
+
+
+def schedule_from_table(
+    year: int,
+    days: Iterable[tuple[date, str, bool]],
+    source: str,
+    region: str | None = None,
+    status: Status = "official",
+) -> YearSchedule:
+    """Build a schedule from ``(date, name, off)`` rows, validating as for files."""
+    return YearSchedule(year, tuple(DayEntry(d, n, o) for d, n, o in days), source, region, status)
+
+
+def notice_year(d: date) -> int:
+    """The year whose national notice governs ``d`` (29–31 December belong to the next year)."""
+    return d.year + 1 if (d.month, d.day) >= DECEMBER_REACH else d.year

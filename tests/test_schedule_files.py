@@ -1,0 +1,133 @@
+"""Schedule files: both formats, and every validation error names the offending entry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import gkdeadline as gk
+from gkdeadline import Calendar, ScheduleError
+from gkdeadline.calendar.schedule import parse_holiday_cn, parse_toml
+
+GOOD_TOML = """
+year = 2027
+notice = "国办发明电〔2026〕99号（测试）"
+
+[[holiday]]
+name = "春节"
+off = ["2027-02-05..2027-02-11"]
+work = ["2027-02-14", 2027-02-20]
+"""
+
+
+def test_toml_format_ranges_and_native_dates() -> None:
+    s = parse_toml(GOOD_TOML, "t.toml")
+    offs = sorted(e.day for e in s.entries if e.off)
+    assert offs[0] == date(2027, 2, 5) and offs[-1] == date(2027, 2, 11) and len(offs) == 7
+    assert {e.day for e in s.entries if not e.off} == {date(2027, 2, 14), date(2027, 2, 20)}
+    cal = Calendar().with_schedules(s)
+    assert cal.is_workday(date(2027, 2, 14))
+    assert not cal.is_workday(date(2027, 2, 8))
+
+
+def test_loaded_schedule_overrides_built_in_year() -> None:
+    # A correction notice: suppose 2026-10-09 (Friday) became a day off.
+    text = (
+        '{"year": 2026, "papers": ["更正通知"], "days": ['
+        '{"name": "国庆节", "date": "2026-10-01", "isOffDay": true},'
+        '{"name": "国庆节", "date": "2026-10-09", "isOffDay": true}]}'
+    )
+    cal = Calendar().with_schedules(parse_holiday_cn(text, "fix.json"))
+    assert not cal.is_workday(date(2026, 10, 9))
+    # the loaded year replaces the built-in one entirely (its 10-10 makeup day is gone)
+    assert not cal.is_workday(date(2026, 10, 10))
+    assert gk.is_workday(date(2026, 10, 10))  # the default calendar is untouched
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        (
+            '{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true},'
+            ' {"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}',
+            ["2027-01-01", "twice"],
+        ),
+        (
+            '{"year": 2027, "days": [{"name": "国庆", "date": "2028-10-01", "isOffDay": true}]}',
+            ["2028-10-01", "outside year 2027"],
+        ),
+        (
+            '{"year": 2027, "days": [{"name": "元旦", "date": "2026-12-01", "isOffDay": true}]}',
+            ["2026-12-01", "2026-12-29"],
+        ),
+        (
+            '{"year": 2027, "days": [{"name": "春节", "date": "2027-02-17", "isOffDay": false}]}',
+            ["2027-02-17", "星期三", "weekday"],
+        ),
+        (
+            '{"year": 2027, "days": [{"name": "春节", "date": "2027-02-30", "isOffDay": true}]}',
+            ["days.0.date", "2027-02-30"],
+        ),
+        (
+            '{"year": 2027, "days": [{"name": "春节", "date": "2027-02-08", "isOffDay": "yes"}]}',
+            ["days.0.isOffDay"],
+        ),
+        ('{"year": 2027, "days": [{"date": "2027-02-08", "isOffDay": true}]}', ["days.0.name"]),
+        ('{"year": "2027", "days": []}', ["year"]),
+        ("{not json", ["Invalid JSON"]),
+    ],
+)
+def test_holiday_cn_errors_name_the_entry(text: str, fragments: list[str]) -> None:
+    with pytest.raises(ScheduleError) as info:
+        parse_holiday_cn(text, "bad.json")
+    for f in fragments:
+        assert f in str(info.value)
+    assert "bad.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            'year = 2027\nnotice = "x"\n[[holiday]]\nname = "a"\noff = ["2027-13-01"]\n',
+            "2027-13-01",
+        ),
+        (
+            'year = 2027\nnotice = "x"\n[[holiday]]\nname = "a"\n'
+            'off = ["2027-02-09..2027-02-01"]\n',
+            "ends before",
+        ),
+        (
+            'year = 2027\nnotice = "x"\n[[holiday]]\nname = "a"\nof = ["2027-02-01"]\n',
+            "holiday.0.of",
+        ),
+        ('year = 2027\n[[holiday]]\nname = "a"\noff = ["2027-02-01"]\n', "notice"),
+        ('year = 2027\nnotice = "x"\n', "lists no days"),
+        ("year = = 2027", "not valid TOML"),
+    ],
+)
+def test_toml_errors(text: str, fragment: str) -> None:
+    with pytest.raises(ScheduleError) as info:
+        parse_toml(text, "bad.toml")
+    assert fragment in str(info.value)
+
+
+def test_file_problems(tmp_path) -> None:
+    with pytest.raises(ScheduleError, match="cannot read"):
+        gk.load_schedule(tmp_path / "missing.json")
+    other = tmp_path / "s.csv"
+    other.write_text("x", encoding="utf-8")
+    with pytest.raises(ScheduleError, match="unknown format"):
+        gk.load_schedule(other)
+    binary = tmp_path / "b.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ScheduleError, match="UTF-8"):
+        gk.load_schedule(binary)
+
+
+def test_empty_regional_schedule_declares_no_extra_days(tmp_path) -> None:
+    f = tmp_path / "nx2023.toml"
+    f.write_text('year = 2023\nregion = "ningxia"\nnotice = "no regional days"\n', encoding="utf-8")
+    cal = Calendar(region="ningxia").with_schedules(gk.load_schedule(f))
+    assert cal.is_workday(date(2023, 6, 28))
