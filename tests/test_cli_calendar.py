@@ -33,7 +33,7 @@ def test_json_output(capsys) -> None:
     data = json.loads(out)
     assert code == 0
     assert data["result"] == "2026-10-10" and data["projected"] is False
-    assert data["special_days"] == ["2026-10-10（星期六，国庆节调休上班）"]
+    assert data["special_days"] == ["2026-10-10（星期六）国庆节调休上班"]
 
 
 def test_projection_is_flagged(capsys) -> None:

@@ -19,8 +19,18 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gkdeadline.calendar import Calendar, default_calendar
+from gkdeadline.periods import Duration, Span
+from gkdeadline.rules import Rule
 
-__all__ = ["covered_dates", "workday_counts"]
+__all__ = [
+    "catalogue_rules",
+    "compositions",
+    "covered_dates",
+    "day_rules",
+    "durations",
+    "spans",
+    "workday_counts",
+]
 
 
 def covered_dates(
@@ -56,3 +66,76 @@ def covered_dates(
 def workday_counts(min_value: int = -60, max_value: int = 60) -> st.SearchStrategy[int]:
     """Whole numbers of workdays, negative ones included by default."""
     return st.integers(min_value, max_value)
+
+
+def durations(
+    units: tuple[str, ...] = ("workdays", "days", "weeks", "months"), max_amount: int = 40
+) -> st.SearchStrategy[Duration]:
+    """Durations in the given units (calendar-based units by default)."""
+    return st.builds(Duration, amount=st.integers(0, max_amount), unit=st.sampled_from(units))
+
+
+def day_rules(
+    units: tuple[str, ...] = ("workdays", "days", "weeks", "months"), max_amount: int = 40
+) -> st.SearchStrategy[Rule]:
+    """Synthetic ``period`` rules counted in days, for properties of the counting conventions."""
+
+    def build(d: Duration, roll: str) -> Rule:
+        return Rule(
+            id=f"synthetic.p-{d.amount}-{d.unit}-{roll}",
+            title="合成规则",
+            kind="period",
+            topic="synthetic.period",
+            source="gkdeadline.testing",
+            article="—",
+            quote="—",
+            jurisdiction="—",
+            duration=d,
+            excludes=("consultation",),
+            roll=roll,  # type: ignore[arg-type]
+        )
+
+    return st.builds(build, durations(units, max_amount), st.sampled_from(["forward", "none"]))
+
+
+def catalogue_rules(kinds: tuple[str, ...] = ("period", "extension")) -> st.SearchStrategy[Rule]:
+    """Rules from the built-in catalogue of the given kinds with day-based durations."""
+    from gkdeadline.profiles import iter_rules
+
+    pool = [
+        r
+        for r in iter_rules()
+        if r.kind in kinds and r.duration is not None and not r.duration.elapsed
+    ]
+    return st.sampled_from(pool)
+
+
+def spans(
+    around: date, *, max_spans: int = 3, max_days: int = 20, reach: int = 60
+) -> st.SearchStrategy[list[Span]]:
+    """Up to ``max_spans`` inclusive spans that do not count, near ``around``."""
+
+    def build(offset: int, length: int) -> Span:
+        first = date.fromordinal(around.toordinal() + offset)
+        return Span(first, date.fromordinal(first.toordinal() + length), "consultation", "征求意见")
+
+    one = st.builds(build, st.integers(-5, reach), st.integers(0, max_days))
+    return st.lists(one, max_size=max_spans)
+
+
+def compositions(
+    calendar: Calendar | None = None, *, max_amount: int = 40
+) -> st.SearchStrategy[tuple[Rule, date, list[Span]]]:
+    """(rule, start, spans): a day-based rule, a start its result stays inside coverage for,
+    and spans that do not count — the parts a request case is built from."""
+    # Keep the start far enough from both ends of coverage for the longest period plus spans
+    # (``max_amount`` months ≈ 31 days each, three spans of up to 21 days, rolling).
+    margin = max_amount * 31 + 3 * 21 + 30
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[Rule, date, list[Span]]:
+        rule = draw(day_rules(max_amount=max_amount))
+        start = draw(covered_dates(calendar, margin=margin))
+        return rule, start, draw(spans(start))
+
+    return build()

@@ -386,6 +386,32 @@ class Calendar:
         return f"{d.isoformat()}（{wd}，{e.name}{kind}{where}{tag}）"
 
     def special_days(self, a: date, b: date) -> list[str]:
-        """Descriptions of the holiday and makeup days in ``(a, b]`` (for explanation trails)."""
+        """The holidays and makeup days in ``(a, b]``, runs grouped, in Chinese.
+
+        ``["2026-10-01 至 2026-10-07 国庆节放假（7 天）", "2026-10-10（星期六）国庆节调休上班"]``
+        """
         lo, hi = min(a, b), max(a, b)
-        return [self.describe_day(d) for d in sorted(self._entries) if lo < d <= hi]
+        days = [d for d in sorted(self._entries) if lo < d <= hi]
+        runs: list[list[date]] = []
+        for d in days:
+            e = self._entries[d][0]
+            if runs:
+                prev = runs[-1][-1]
+                pe = self._entries[prev][0]
+                if (d - prev).days == 1 and pe.off == e.off and pe.name == e.name:
+                    runs[-1].append(d)
+                    continue
+            runs.append([d])
+        out = []
+        for run in runs:
+            e, s = self._entries[run[0]]
+            kind = "放假" if e.off else "调休上班"
+            where = f"（{region_name(s.region)}）" if s.region else ""
+            tag = "（预测）" if s.status == "projected" else ""
+            if len(run) == 1:
+                d = run[0]
+                out.append(f"{d.isoformat()}（{weekday_zh(d)}）{e.name}{kind}{where}{tag}")
+            else:
+                span = f"{run[0].isoformat()} 至 {run[-1].isoformat()}"
+                out.append(f"{span} {e.name}{kind}{where}（{len(run)} 天）{tag}")
+        return out
