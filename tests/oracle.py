@@ -55,3 +55,17 @@ class NaiveCalendar:
             d += timedelta(days=1)
             count += self.is_workday(d)
         return sign * count
+
+
+def naive_period(
+    cal: NaiveCalendar, start: date, n: int, spans: list[tuple[date, date]] = ()
+) -> date:
+    """The n-th workday after ``start`` that lies in no (inclusive) span, by walking days."""
+    d, left = start, n
+    while left:
+        d += timedelta(days=1)
+        if any(a <= d <= b for a, b in spans):
+            continue
+        if cal.is_workday(d):
+            left -= 1
+    return d

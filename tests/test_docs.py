@@ -36,3 +36,13 @@ def test_conflict_report_names_the_known_conflicts() -> None:
         "fenggang-2018.prepublication-window",
     ):
         assert f"`{rid}`" in page
+
+
+def test_every_documented_event_example_parses_as_its_type() -> None:
+    from gkdeadline.case import EVENT_INFO, EVENT_MODELS, parse_event
+
+    assert set(EVENT_INFO) == set(EVENT_MODELS)
+    for kind, info in EVENT_INFO.items():
+        assert info.example["type"] == kind
+        assert isinstance(parse_event(info.example), EVENT_MODELS[kind])
+        assert (DOCS / "events" / f"{kind}.md").exists()

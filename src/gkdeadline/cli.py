@@ -19,6 +19,7 @@ import click
 
 from gkdeadline.calendar import Calendar, load_schedule
 from gkdeadline.calendar.calendar import as_date
+from gkdeadline.case import Case
 from gkdeadline.errors import GkDeadlineError, ProjectedCalendarWarning
 from gkdeadline.lint import CATEGORY_ZH, SEVERITY_ZH, compare, lint
 from gkdeadline.profiles import (
@@ -444,6 +445,36 @@ def compare_cmd(a: str, b: str, on: date | None, show_all: bool, as_json: bool) 
 def schema_cmd() -> None:
     """Print the JSON Schema of profile files."""
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------------------- cases
+
+
+@cli.command("case")
+@click.argument("case_file", metavar="FILE")
+@click.option("--as-of", "as_of", type=DATE, help="Status on this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@calendar_options
+def case_cmd(
+    case_file: str,
+    as_of: date | None,
+    as_json: bool,
+    schedules: tuple[str, ...],
+    region: str | None,
+    projection: bool,
+) -> None:
+    """Compute a request case's deadline, status and trail from its events (FILE or - for stdin)."""
+    text = sys.stdin.read() if case_file == "-" else None
+    loaded = tuple(load_schedule(p) for p in schedules)
+    kw: dict[str, Any] = {"schedules": loaded, "projection": projection}
+    if region is not None:
+        kw = {"calendar": build_calendar(schedules, region, projection)}
+    case = Case.from_json(text, **kw) if text is not None else Case.from_file(case_file, **kw)
+    result = case.result(as_of or date.today())
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(result.explain())
 
 
 def _one_line(text: str) -> str:

@@ -67,6 +67,7 @@ class RuleEntry(BaseModel):
     trigger: str = ""
     obligor: Obligor = "agency"
     excludes: list[str] = []
+    excludes_basis: str | None = Field(None, description="The clause excluding those spans, quoted")
     restarts_on: list[str] = []
     extension: str | None = Field(None, description="Name or id of this period's extension rule")
     extends: str | None = Field(None, description="Name or id of the period an extension extends")

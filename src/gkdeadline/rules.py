@@ -135,6 +135,7 @@ class Rule(BaseModel):
     trigger: str = ""  # what starts the clock, in Chinese (收到申请之日)
     obligor: Obligor = "agency"
     excludes: tuple[str, ...] = ()  # span kinds that do not count
+    excludes_basis: str | None = None  # the clause that says so, quoted (第三十三条第二款：…)
     restarts_on: tuple[str, ...] = ()  # events that run the period again in full
     extension: str | None = None  # id of the extension rule for this period
     extends: str | None = None  # for an extension: id of the period it extends
