@@ -399,11 +399,40 @@ def test_bad_files(tmp_path) -> None:
 
 
 def test_dates_outside_the_calendar() -> None:
+    # The events are valid; the deadline is what the calendar cannot give, so asking for it raises.
+    late = Case("national", [received("2026-12-15")])
     with pytest.raises(CalendarCoverageError) as info:
-        Case("national", [received("2026-12-15")])
+        late.due  # noqa: B018
     assert info.value.year == 2027
     with pytest.raises(CalendarCoverageError):
-        Case("pengyang-2018", [received("2018-07-02")])  # no 宁夏 schedule for 2018
+        late.result(D(2026, 12, 16))
+    with pytest.raises(CalendarCoverageError):
+        Case("pengyang-2018", [received("2018-07-02")]).result(
+            D(2018, 7, 3)
+        )  # no 宁夏 2018 schedule
+    # an extension needs today's deadline to be validated, so adding it raises at once
+    with pytest.raises(CalendarCoverageError):
+        Case("national", [received("2026-12-15"), ev("extension", "2026-12-20")])
+
+
+def test_an_intermediate_worst_case_beyond_the_calendar_is_not_an_error() -> None:
+    # While the consultation is open its worst case (the third party's full 15 workdays) would
+    # push the deadline into 2027; once it has ended, the deadline is back in 2026.
+    c = Case(
+        "national",
+        [
+            received("2026-11-20"),
+            ev("consultation_started", "2026-11-25", party="third_party"),
+            ev("consultation_ended", "2026-11-26", party="third_party"),
+        ],
+    )
+    assert c.due == naive_period(NA, D(2026, 11, 20), 20, [(D(2026, 11, 25), D(2026, 11, 26))])
+    assert c.trail[1].due is None and c.trail[2].due == c.due
+    with pytest.raises(CalendarCoverageError):  # but an open consultation's deadline is unknown
+        Case(
+            "national",
+            [received("2026-11-20"), ev("consultation_started", "2026-11-25", party="third_party")],
+        ).result(D(2026, 11, 26))
 
 
 def test_adding_a_bad_event_leaves_the_case_unchanged() -> None:

@@ -70,7 +70,7 @@ def test_case_from_stdin(capsys, monkeypatch) -> None:
 def test_bad_case_files_one_line(capsys, tmp_path, doc: str, fragment: str) -> None:
     f = tmp_path / "case.json"
     f.write_text(doc, encoding="utf-8")
-    code, out, err = run(capsys, "case", str(f))
+    code, out, err = run(capsys, "case", str(f), "--as-of", "2026-12-21")
     assert code == 2 and out == "" and err.count("\n") == 1 and fragment in err
 
 

@@ -21,7 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from gkdeadline.calendar import Calendar, YearSchedule
 from gkdeadline.calendar.schedule import weekday_zh
-from gkdeadline.errors import CaseError, GkDeadlineError, ProjectedCalendarWarning
+from gkdeadline.errors import (
+    CalendarCoverageError,
+    CaseError,
+    GkDeadlineError,
+    ProjectedCalendarWarning,
+)
 from gkdeadline.periods import Span
 from gkdeadline.profiles import NATIONAL, Profile, get_profile, get_rule
 from gkdeadline.rules import Rule
@@ -382,9 +387,12 @@ class _Consult:
     party: Party
     start: date
     index: int
-    limit: date  # the consulted party's own deadline: the span ends there at the latest
+    limit: (
+        date | None
+    )  # the party's own deadline (the span's latest end); None: beyond the calendar
     rule: Rule
     end: date | None = None
+    unknown: CalendarCoverageError | None = None  # why ``limit`` is None
 
 
 @dataclass
@@ -470,7 +478,7 @@ class Case:
         """Append one event; raises CaseError (and keeps the case unchanged) if it does not fit."""
         ev = parse_event(event, len(self._events))
         candidate = [*self._events, ev]
-        _run(self.profile, self.calendar, candidate, None)  # validates the whole sequence
+        _run(self.profile, self.calendar, candidate, None, validate_only=True)
         self._events = candidate
         return self
 
@@ -528,7 +536,14 @@ def _fail(i: int, ev: Any, msg: str) -> CaseError:
 def _spans(state: _State, cal: Calendar) -> list[Span]:
     out = []
     for c in state.consults:
-        last = min(c.end, c.limit) if c.end is not None else c.limit
+        if c.end is None and c.limit is None:
+            assert c.unknown is not None
+            raise c.unknown  # an open consultation whose latest end the calendar cannot tell
+        if c.end is None:
+            assert c.limit is not None
+            last = c.limit
+        else:
+            last = c.end if c.limit is None else min(c.end, c.limit)
         if last >= c.start:
             out.append(Span(c.start, last, "consultation", f"征求{PARTY_ZH[c.party]}意见"))
     for a, b, reason in state.suspensions:
@@ -575,8 +590,18 @@ def _check_basis(state: _State, profile: Profile, kind: str, receipt: date) -> s
     return None
 
 
-def _run(profile: Profile, cal: Calendar, events: Sequence[Any], as_of: date | None) -> CaseResult:
-    """Replay events (those on or before ``as_of``; all of them when ``as_of`` is None)."""
+def _run(
+    profile: Profile,
+    cal: Calendar,
+    events: Sequence[Any],
+    as_of: date | None,
+    validate_only: bool = False,
+) -> CaseResult:
+    """Replay events (those on or before ``as_of``; all of them when ``as_of`` is None).
+
+    With ``validate_only`` the events are checked but a final deadline the calendar cannot
+    compute is not an error (it is when someone asks for it).
+    """
     state = _State()
     trail: list[Step] = []
     deadlines: dict[str, Deadline] = {}
@@ -619,8 +644,13 @@ def _run(profile: Profile, cal: Calendar, events: Sequence[Any], as_of: date | N
                 f"as-of date {as_of.isoformat()} is before the request was received"
                 f" ({state.receipt.isoformat()})"
             )
-        spans = _spans(state, cal)
-        due = _due(state, cal, spans)
+        try:
+            spans = _spans(state, cal)
+            due = _due(state, cal, spans)
+        except CalendarCoverageError:
+            if not validate_only:
+                raise
+            spans, due = [], None
         day = as_of if as_of is not None else (last_date or date.min)
         status: Status
         if state.answered is not None:
@@ -705,7 +735,10 @@ def _apply(
     kind = ev.type
 
     def step(text: str, rule: Rule | None = None) -> Step:
-        due = _due(state, cal, _spans(state, cal))
+        try:
+            due = _due(state, cal, _spans(state, cal))
+        except CalendarCoverageError:
+            due = None  # an intermediate worst case beyond the calendar; the final one is checked
         return Step(
             i,
             ev.date,
@@ -744,11 +777,14 @@ def _apply(
             )
         notice = profile.rule_for("request.correction-notice", receipt)
         if notice is not None:
-            nd = notice.due(receipt, cal, check_in_force=False).value
-            assert isinstance(nd, date)
-            deadlines["correction_notice"] = Deadline(
-                "correction_notice", nd, notice.id, "补正告知期限"
-            )
+            try:  # informational: a notice deadline beyond the calendar is simply not listed
+                nd = notice.due(receipt, cal, check_in_force=False).value
+                assert isinstance(nd, date)
+                deadlines["correction_notice"] = Deadline(
+                    "correction_notice", nd, notice.id, "补正告知期限"
+                )
+            except CalendarCoverageError:
+                pass
         how = CHANNEL_ZH[ev.channel]
         basis = ""
         if receipt_rule is not None:
@@ -800,16 +836,23 @@ def _apply(
         if any(c.party == ev.party and c.end is None for c in state.consults):
             raise _fail(i, ev, f"a consultation with the {ev.party} is already open; end it first")
         prule = _rule(profile, PARTY_TOPIC[ev.party], ev.date, i, ev)
-        limit = prule.due(ev.date, cal, check_in_force=False).value
-        assert isinstance(limit, date)
-        state.consults.append(_Consult(ev.party, ev.date, i, limit, prule))
+        limit: date | None
+        try:
+            value = prule.due(ev.date, cal, check_in_force=False).value
+            assert isinstance(value, date)
+            limit, unknown = value, None
+        except CalendarCoverageError as exc:
+            limit, unknown = None, exc
+        state.consults.append(_Consult(ev.party, ev.date, i, limit, prule, None, unknown))
         key = "third_party_reply" if ev.party == "third_party" else "agency_reply"
-        deadlines[key] = Deadline(key, limit, prule.id, f"{PARTY_ZH[ev.party]}提出意见期限")  # type: ignore[arg-type]
+        if limit is not None:
+            deadlines[key] = Deadline(key, limit, prule.id, f"{PARTY_ZH[ev.party]}提出意见期限")  # type: ignore[arg-type]
         why = _check_basis(state, profile, "consultation", state.receipt)
         extra = f"；{why}" if why else ""
+        by = f"应于 {limit.isoformat()} 前" if limit else "的期限超出日历范围，应及时"
         return step(
-            f"征求{PARTY_ZH[ev.party]}意见，所需时间不计入答复期限；{PARTY_ZH[ev.party]}应于"
-            f" {limit.isoformat()} 前提出意见（{_short(prule)}）{extra}",
+            f"征求{PARTY_ZH[ev.party]}意见，所需时间不计入答复期限；{PARTY_ZH[ev.party]}{by}提出意见"
+            f"（{_short(prule)}）{extra}",
             prule,
         )
 
@@ -823,7 +866,7 @@ def _apply(
             )
         c = open_[0]
         c.end = ev.date
-        if ev.date > c.limit:
+        if c.limit is not None and ev.date > c.limit:
             text = (
                 f"收到{PARTY_ZH[ev.party]}意见（已逾期，{_short(c.rule)}）；不计入的时间截至"
                 f" {c.limit.isoformat()}，其后恢复计算"
@@ -905,7 +948,10 @@ def _apply(
 
     if kind == "answered":
         state.answered = ev.date
-        due = _due(state, cal, _spans(state, cal))
+        try:
+            due = _due(state, cal, _spans(state, cal))
+        except CalendarCoverageError:
+            due = None  # the verdict needs the deadline; result() reports why it is unknown
         verdict = (
             ""
             if due is None
