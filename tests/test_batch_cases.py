@@ -249,6 +249,13 @@ def test_native_date_columns_and_existing_output_columns_are_replaced() -> None:
     assert pl_out["due"].to_list() == [date(2026, 10, 30)]
 
 
+def test_pandas_index_is_respected() -> None:
+    df = pd.DataFrame({"received": ["2026-09-28", "2026-03-25"]}, index=[100, 7])
+    out = cases(df, as_of=AS_OF)
+    assert out.index.tolist() == [100, 7]
+    assert out.loc[100, "due"] == date(2026, 10, 30) and out.loc[7, "due"] == date(2026, 4, 23)
+
+
 def test_no_received_column_is_a_clear_error() -> None:
     with pytest.raises(GkDeadlineError, match="no 'received' column"):
         cases(pd.DataFrame({"answered": ["2026-10-01"]}))

@@ -32,6 +32,7 @@ the test suite checks the two agree.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -69,6 +70,9 @@ DATE_COLUMNS = (
 TEXT_COLUMNS = ("id", "profile", "channel", "consultation_party", "suspension_reason")
 INT_COLUMNS = ("extension_workdays",)
 INPUT_COLUMNS = (*TEXT_COLUMNS, *DATE_COLUMNS, *INT_COLUMNS)
+_STATUS = np.array(
+    ["running", "overdue", "paused", "awaiting_correction", "answered"], dtype=object
+)
 _NEVER = np.iinfo(np.int64).max - 1  # a cutoff after every event
 OUTPUT_COLUMNS = ("due", "status", "on_time", "remaining_workdays", "warnings", "error")
 CHANNELS = ("in_person", "post", "letter", "online", "fax")
@@ -229,6 +233,10 @@ def _or_none(mask: B, values: npt.NDArray[Any]) -> S:
     return out
 
 
+def _coverage(cal: Calendar, unknown: I64, i: int) -> str:
+    return str(cal.coverage_error(int(unknown[i])))
+
+
 def _const(text: str, i: int) -> str:
     return text
 
@@ -250,15 +258,22 @@ class _Errors:
 
     def __init__(self, initial: S) -> None:
         self.text = initial
+        self._ok: B = np.asarray(initial == None, dtype=bool)  # noqa: E711
 
     def add(self, mask: B, message: Callable[[int], str]) -> None:
-        for i in np.flatnonzero(mask & (self.text == None)):  # noqa: E711
+        idx = np.flatnonzero(mask & self._ok)
+        for i in idx:
             self.text[i] = message(int(i))
+        self._ok[idx] = False
+
+    def take(self, rows: I64, part: _Errors) -> None:
+        """Adopt the errors a group computed for ``rows``."""
+        self.text[rows] = part.text
+        self._ok[rows] = part._ok
 
     @property
     def ok(self) -> B:
-        ok: B = np.asarray(self.text == None, dtype=bool)  # noqa: E711
-        return ok
+        return self._ok.copy()
 
 
 def _skipping(
@@ -297,19 +312,36 @@ def _merge(a: tuple[I64, I64, B], b: tuple[I64, I64, B]) -> list[tuple[I64, I64,
 
 
 def _rule_arrays(profile: Profile, days: I64, present: B, topic: str) -> tuple[I64, list[Any]]:
-    """Per row, the index into a list of rules in force on that day (-1: none)."""
+    """Per row, the index into a list of rules in force on that day (-1: none).
+
+    Which rule applies changes only on the effective dates of the rules involved, so the
+    lookup is a ``searchsorted`` over those few dates, not a call per row.
+    """
     idx = np.full(days.shape, -1, dtype=np.int64)
     rules: list[Any] = []
     if not present.any():
         return idx, rules
-    uniq, inverse = np.unique(days[present], return_inverse=True)
-    found = []
-    for d in uniq:
-        r = profile.rule_for(topic, date.fromordinal(int(d) + EPOCH_ORDINAL))
-        if r is not None and r not in rules:
-            rules.append(r)
-        found.append(rules.index(r) if r is not None else -1)
-    idx[present] = np.asarray(found, dtype=np.int64)[inverse]
+    involved = []
+    chain: Profile | None = profile
+    while chain is not None:
+        involved += [r for r in chain.rules if r.topic == topic]
+        chain = chain.fallback()
+    points = {date(1900, 1, 1)}
+    for r in involved:
+        if r.effective_from is not None:
+            points.add(r.effective_from)
+        if r.effective_to is not None and r.effective_to < date.max:
+            points.add(date.fromordinal(r.effective_to.toordinal() + 1))
+    starts = sorted(points)
+    at_point = []
+    for p in starts:
+        found = profile.rule_for(topic, p)
+        if found is not None and found not in rules:
+            rules.append(found)
+        at_point.append(rules.index(found) if found is not None else -1)
+    edges = np.asarray([p.toordinal() - EPOCH_ORDINAL for p in starts], dtype=np.int64)
+    k = np.searchsorted(edges, days[present], side="right") - 1
+    idx[present] = np.asarray(at_point, dtype=np.int64)[np.maximum(k, 0)]
     return idx, rules
 
 
@@ -536,9 +568,7 @@ def _compute(
     due = np.where(running, due, NAT)
 
     first_unknown = np.minimum(checked, np.where(strict, unknown, OK))
-    bad_cov = live & (first_unknown != OK)
-    for i in np.flatnonzero(bad_cov & (err.text == None)):  # noqa: E711
-        err.text[i] = str(cal.coverage_error(int(first_unknown[i])))
+    err.add(live & (first_unknown != OK), partial(_coverage, cal, first_unknown))
     live = err.ok & has(receipt)
     due = np.where(live, due, NAT)
 
@@ -547,19 +577,11 @@ def _compute(
     in_span = np.zeros(len(rows), dtype=bool)
     for first, last, h in final_spans:
         in_span |= h & (first <= as_of) & (as_of <= last)
-    status = np.where(
-        answered,
-        "answered",
-        np.where(
-            awaiting,
-            "awaiting_correction",
-            np.where(
-                open_susp | in_span,
-                "paused",
-                np.where(has(due) & (as_of > due), "overdue", "running"),
-            ),
-        ),
-    ).astype(object)
+    code = np.where(has(due) & (as_of > due), 1, 0)
+    code = np.where(open_susp | in_span, 2, code)
+    code = np.where(awaiting, 3, code)
+    code = np.where(answered, 4, code)
+    status = _STATUS[code]
     on_time = _or_none(answered, np.where(has(due), ans <= due, True))
 
     # remaining workdays in (as_of, due] minus span days, as the scalar engine counts them
@@ -601,7 +623,7 @@ def _compute(
         ("warnings", _or_none(good, warnings)),
     ):
         out[name][rows] = values
-    errors.text[rows] = err.text
+    errors.take(rows, err)
 
 
 def _warnings(
@@ -621,7 +643,7 @@ def _warnings(
 ) -> S:
     """The scalar engine's compliance warnings, for the cases a one-row schema can express."""
     cal, profile = g.cal, g.profile
-    notes: list[list[str]] = [[] for _ in range(len(rows))]
+    notes: dict[Any, list[str]] = defaultdict(list)  # row position → its warnings
     ok = err.ok
     late_letter = ok & (channel == "letter") & (confirmed != NAT) & (confirmed > received)
     for i in np.flatnonzero(late_letter):
@@ -659,7 +681,10 @@ def _warnings(
         notes[i].append("答复时期限未在计算中（等待补正或期限中止），按期答复")
     for i in np.flatnonzero(ok & projected):
         notes[i].append("计算用到了预测的放假安排（国务院尚未发布通知），正式通知发布后可能变化")
-    return np.array(["\n".join(n) if n else None for n in notes], dtype=object)  # one per line
+    text = np.full(len(rows), None, dtype=object)
+    for row, lines in notes.items():
+        text[row] = "\n".join(lines)  # one warning per line
+    return text
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -700,7 +725,7 @@ def compute(
             v = columns.dates[name][rows]
             later |= (v != NAT) & (v > day)
         _compute(_Group(p, cal, rows, columns), _NEVER, day, ~later, errors, out)
-        again = rows[later & np.asarray(errors.text[rows] == None, dtype=bool)]  # noqa: E711
+        again = rows[later & errors.ok[rows]]
         if len(again):
             strict = np.ones(len(again), dtype=bool)
             _compute(_Group(p, cal, again, columns), day, day, strict, errors, out)
@@ -750,7 +775,9 @@ def attach(table: Any, out: dict[str, Any]) -> Any:
     if mod.startswith("pandas"):
         result = table.copy()
         for name, arr in arrays.items():
-            result[name] = arr.to_pandas(types_mapper=_pandas_types())
+            column = arr.to_pandas(types_mapper=_pandas_types())
+            column.index = result.index  # by position: the input's index may be anything
+            result[name] = column
         return result
     if mod.startswith("polars"):
         import polars as pl
@@ -796,6 +823,11 @@ def summary(result: Any) -> dict[str, int]:
     return {"rows": t.num_rows, "computed": t.num_rows - errors, "errors": errors}
 
 
-def meta_for_dask(sample: Any) -> Any:
-    """The empty pandas frame ``map_partitions`` needs to know the output's columns."""
-    return cases(sample.head(0) if hasattr(sample, "head") else sample)
+def dask_cases(frame: Any, **kw: Any) -> Any:
+    """:func:`cases` on every partition of a ``dask.dataframe.DataFrame`` (lazily).
+
+    ``as_of`` is fixed once here (default today) so every partition uses the same date.
+    """
+    kw.setdefault("as_of", date.today())
+    meta = cases(frame._meta, **kw)
+    return frame.map_partitions(cases, meta=meta, **kw)

@@ -477,6 +477,94 @@ def case_cmd(
         click.echo(result.explain())
 
 
+@cli.command("batch")
+@click.argument("source", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output file (.csv, .jsonl, .parquet).",
+)
+@click.option(
+    "--profile",
+    default="national",
+    show_default=True,
+    help="Profile for rows without a 'profile' column value.",
+)
+@click.option("--as-of", "as_of", type=DATE, help="Status on this date (default: today).")
+@click.option(
+    "--allow-errors", is_flag=True, help="Exit 0 even when some rows could not be computed."
+)
+@click.option(
+    "--chunk-size",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per chunk (memory stays flat).",
+)
+@click.option(
+    "--schedule",
+    "schedules",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Load a year's schedule. Repeatable.",
+)
+@click.option(
+    "--projection",
+    is_flag=True,
+    help="Project years without a State Council notice (results are flagged).",
+)
+def batch_cmd(
+    source: str,
+    target: str,
+    profile: str,
+    as_of: date | None,
+    allow_errors: bool,
+    chunk_size: int,
+    schedules: tuple[str, ...],
+    projection: bool,
+) -> int:
+    """Compute every case in a CSV, JSON Lines or Parquet file (one row per case)."""
+    from pathlib import Path
+
+    from gkdeadline.batch_files import file_format, process_file
+
+    src = Path(source)
+    file_format(src), file_format(Path(target))  # fail fast on unknown formats
+    if not src.is_file():
+        raise click.BadParameter(f"{source!r} does not exist", param_hint="INPUT")
+    loaded = tuple(load_schedule(p) for p in schedules)
+    total = src.stat().st_size if src.suffix.lower() != ".parquet" else _parquet_rows(src)
+    kw: dict[str, Any] = {
+        "profile": profile,
+        "as_of": as_of,
+        "schedules": loaded,
+        "projection": projection,
+    }
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="gkdeadline batch", file=sys.stderr) as bar:
+            summary = process_file(src, target, chunk_rows=chunk_size, progress=bar.update, **kw)
+    else:
+        summary = process_file(src, target, chunk_rows=chunk_size, **kw)
+    click.echo(
+        f"gkdeadline: {summary.rows:,} rows: {summary.computed:,} computed, {summary.errors:,}"
+        f" with errors → {target}",
+        err=True,
+    )
+    return 1 if summary.errors and not allow_errors else 0
+
+
+def _parquet_rows(path: Any) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # the reader reports a bad file properly
+        return 0
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
