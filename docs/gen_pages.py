@@ -4,7 +4,8 @@
     uv run python docs/gen_pages.py --check  # exit 1 if a committed page is out of date
 
 Pages: ``catalogue.md`` (every rule, from the catalogue files), ``conflicts.md`` (``lint`` of every
-local profile), ``cli.md`` (the command line's own help) and ``profile.schema.json``.
+local profile), ``cli.md`` (the command line's own help), ``events/*.md`` (one page per event
+type), ``img/timeline.svg`` (the example case drawn) and ``profile.schema.json``.
 """
 
 from __future__ import annotations
@@ -203,6 +204,14 @@ def events_index() -> str:
     return "\n".join(lines)
 
 
+def timeline_picture() -> str:
+    from gkdeadline.case import Case
+    from gkdeadline.timeline import timeline_svg
+
+    case = Case.from_file(DOCS.parent / "examples" / "case-timeline.json")
+    return timeline_svg(case.result(date(2026, 11, 23)), case.calendar)
+
+
 def schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
 
@@ -212,6 +221,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "conflicts.md": conflicts_page,
     "cli.md": cli_page,
     "profile.schema.json": schema_text,
+    "img/timeline.svg": timeline_picture,
     "events/index.md": events_index,
     **{f"events/{kind}.md": partial(event_page, kind) for kind in EVENT_TYPES},
 }

@@ -69,7 +69,15 @@ class _Counting(io.RawIOBase):
         return n
 
 
-def _read_csv(path: Path, chunk_bytes: int, progress: Progress | None) -> Iterator[Any]:
+def _bytes_per_row(path: Path) -> float:
+    """Average line length of the file's first 256 KiB (to size CSV blocks in rows)."""
+    with path.open("rb") as f:
+        sample = f.read(256 * 1024)
+    lines = max(sample.count(b"\n"), 1)
+    return max(len(sample) / lines, 1.0)
+
+
+def _read_csv(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -89,8 +97,9 @@ def _read_csv(path: Path, chunk_bytes: int, progress: Progress | None) -> Iterat
     with path.open("rb") as raw:
         stream = io.BufferedReader(_Counting(raw, progress))
         try:
+            block = max(int(_bytes_per_row(path) * chunk_rows), 64 * 1024)  # ≈ chunk_rows rows
             reader = pcsv.open_csv(
-                stream, read_options=pcsv.ReadOptions(block_size=chunk_bytes), convert_options=opts
+                stream, read_options=pcsv.ReadOptions(block_size=block), convert_options=opts
             )
             for batch in reader:
                 yield pa.Table.from_batches([batch])
@@ -245,7 +254,7 @@ def process_file(
         raise InputError(f"output {dst} would overwrite the input; choose another file")
     day = as_of or date.today()  # one as-of date for every chunk
     if fmt_in == "csv":
-        chunks = _read_csv(src, max(chunk_rows, 1) * 128, progress)
+        chunks = _read_csv(src, chunk_rows, progress)
     elif fmt_in == "jsonl":
         # a columnar output fixes its columns on the first chunk: learn them all first
         keys = _jsonl_keys(src) if fmt_out != "jsonl" else None

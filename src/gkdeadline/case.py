@@ -433,9 +433,9 @@ class Case:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.calendar = calendar or self.profile.calendar(schedules, projection)
         self.id = case_id
-        self._events: list[Any] = []
-        for e in events:
-            self.add(e)
+        self._events = [parse_event(e, i) for i, e in enumerate(events)]
+        if self._events:  # validate the whole sequence once (add() validates each new event)
+            _run(self.profile, self.calendar, self._events, None, validate_only=True)
 
     # -------------------------------------------------------------- construction
 

@@ -454,11 +454,25 @@ def schema_cmd() -> None:
 @click.argument("case_file", metavar="FILE")
 @click.option("--as-of", "as_of", type=DATE, help="Status on this date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(dir_okay=False),
+    help="Also draw the case's timeline to this SVG file.",
+)
+@click.option(
+    "--ics",
+    "ics_path",
+    type=click.Path(dir_okay=False),
+    help="Also export the deadlines to this iCalendar file.",
+)
 @calendar_options
 def case_cmd(
     case_file: str,
     as_of: date | None,
     as_json: bool,
+    svg_path: str | None,
+    ics_path: str | None,
     schedules: tuple[str, ...],
     region: str | None,
     projection: bool,
@@ -471,10 +485,26 @@ def case_cmd(
         kw = {"calendar": build_calendar(schedules, region, projection)}
     case = Case.from_json(text, **kw) if text is not None else Case.from_file(case_file, **kw)
     result = case.result(as_of or date.today())
+    if svg_path:
+        from gkdeadline.timeline import timeline_svg
+
+        _write(svg_path, timeline_svg(result, case.calendar).encode("utf-8"))
+    if ics_path:
+        from gkdeadline.ics import to_ics
+
+        _write(ics_path, to_ics(result, case.id))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
         click.echo(result.explain())
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror) from None
 
 
 @cli.command("batch")

@@ -35,6 +35,11 @@ from gkdeadline.errors import CalendarCoverageError, InputError, ProjectedCalend
 
 PROJECTION_HORIZON = 5  # default: project this many years past the last known national year
 
+# Shared by equal calendars (same region, projection and loaded schedules); oldest dropped first.
+_CACHE_SIZE = 32
+_INDEXES: dict[tuple[object, ...], WorkdayIndex] = {}
+_ENTRIES: dict[tuple[object, ...], dict[date, tuple[DayEntry, YearSchedule]]] = {}
+
 
 def as_date(value: object, what: str = "date") -> date:
     """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string; refuse anything else by name."""
@@ -188,8 +193,24 @@ class Calendar:
 
     # ------------------------------------------------------------------ the index
 
+    @property
+    def _key(self) -> tuple[object, ...]:
+        """Everything a calendar is made of; equal keys mean equal calendars."""
+        return (self._region, self._projection_through, self._loaded)
+
     @cached_property
     def _index(self) -> WorkdayIndex:
+        # Built once per distinct calendar, not per Calendar object: a case system makes a
+        # Calendar for every case, and all of them are usually the same.
+        ix = _INDEXES.get(self._key)
+        if ix is None:
+            ix = self._build_index()
+            if len(_INDEXES) >= _CACHE_SIZE:
+                _INDEXES.pop(next(iter(_INDEXES)))
+            _INDEXES[self._key] = ix
+        return ix
+
+    def _build_index(self) -> WorkdayIndex:
         years = list(self._national)
         first = date(years[0], 1, 1)
         last = date(years[-1], 12, 31)
@@ -223,11 +244,13 @@ class Calendar:
 
     @cached_property
     def _entries(self) -> dict[date, tuple[DayEntry, YearSchedule]]:
-        out: dict[date, tuple[DayEntry, YearSchedule]] = {}
-        for s in self.schedules():
-            for e in s.entries:
-                out[e.day] = (e, s)
-        return out
+        found = _ENTRIES.get(self._key)
+        if found is None:
+            found = {e.day: (e, s) for s in self.schedules() for e in s.entries}
+            if len(_ENTRIES) >= _CACHE_SIZE:
+                _ENTRIES.pop(next(iter(_ENTRIES)))
+            _ENTRIES[self._key] = found
+        return found
 
     @property
     def index(self) -> WorkdayIndex:

@@ -1,0 +1,67 @@
+"""A case's deadlines as an iCalendar file, so officers see them in the calendar they already use.
+
+One all-day event per deadline (answer due, correction notice due, third-party or agency reply
+due), with the rule and its citation in the description. Built with the ``icalendar`` package.
+UIDs are stable, so re-exporting a case updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from icalendar import Calendar as ICalendar
+from icalendar import Event
+
+from gkdeadline.case import CaseResult
+from gkdeadline.profiles import get_rule
+
+PRODID = "-//gkdeadline//政务公开时限//ZH"
+KIND_ZH = {
+    "answer": "答复期限",
+    "correction_notice": "补正告知期限",
+    "third_party_reply": "第三方提出意见期限",
+    "agency_reply": "其他机关提出意见期限",
+}
+
+
+def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
+    """The deadlines of a case result as an ``.ics`` document."""
+    cal = ICalendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    name = (
+        case_id
+        or result.id
+        or (f"{result.profile} {result.received}" if result.received else result.profile)
+    )
+    cal.add("x-wr-calname", f"政务公开时限：{name}")
+    # DTSTAMP from the as-of date keeps the file reproducible for the same input
+    stamp_day = (
+        result.as_of
+        if result.as_of and result.as_of < date.max
+        else (result.received or date.today())
+    )
+    stamp = datetime.combine(stamp_day, time(0, 0), tzinfo=timezone(timedelta(hours=8))).astimezone(
+        UTC
+    )
+    for d in result.deadlines:
+        rule = get_rule(d.rule)
+        ev = Event()
+        ev.add("uid", f"{_uid(name)}-{d.kind}@gkdeadline")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", d.due)
+        ev.add("dtend", d.due + timedelta(days=1))
+        ev.add("summary", f"{KIND_ZH[d.kind]}：{name}")
+        ev.add("description", f"{d.title} {d.due.isoformat()}。依据：{rule.citation()}")
+        ev.add("categories", ["政务公开", KIND_ZH[d.kind]])
+        ev.add("transp", "TRANSPARENT")
+        cal.add_component(ev)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _uid(name: str) -> str:
+    """An ASCII identifier stable for the same case (some clients reject non-ASCII UIDs)."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
