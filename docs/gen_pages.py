@@ -23,7 +23,7 @@ from gkdeadline.case import EVENT_TYPES
 from gkdeadline.cli import cli
 from gkdeadline.lint import CATEGORY_ZH, SEVERITY_ZH, lint
 from gkdeadline.profiles import NATIONAL, builtin_profiles, get_profile, json_schema
-from gkdeadline.rules import KIND_ZH, Rule
+from gkdeadline.rules import KIND_ZH, OBLIGOR_ZH, Rule
 
 DOCS = Path(__file__).parent
 AS_OF = date(2026, 11, 23)  # the conflict report's date; bump it when the law or data changes
@@ -75,14 +75,14 @@ def catalogue_page() -> str:
         if not p.own_rules:
             continue
         lines += [
-            "| id | 时限 | 类型 | 依据 | 原文 | 施行 | 例 |",
-            "|---|---|---|---|---|---|---|",
+            "| id | 时限 | 类型 | 义务方 | 依据 | 原文 | 施行 | 例 |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in p.own_rules:
             doc = f"（{r.document}）" if r.document else ""
             lines.append(
                 f"| `{r.id}`<br>{_cell(r.title)} | {_cell(r.limit_text())} | {KIND_ZH[r.kind]} "
-                f"| 《{_cell(r.source)}》{_cell(doc)}{_cell(r.article)} | “{_cell(r.quote)}” "
+                f"| {OBLIGOR_ZH[r.obligor]} | 《{_cell(r.source)}》{_cell(doc)}{_cell(r.article)} | “{_cell(r.quote)}” "
                 f"| {r.effective_text()} | {_cell(_example(r))} |"
             )
         notes = [(r.id, r.note) for r in p.own_rules if r.note]

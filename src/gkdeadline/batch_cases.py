@@ -69,11 +69,11 @@ DATE_COLUMNS = (
 )
 TEXT_COLUMNS = ("id", "profile", "channel", "consultation_party", "suspension_reason")
 INT_COLUMNS = ("extension_workdays",)
-INPUT_COLUMNS = (*TEXT_COLUMNS, *DATE_COLUMNS, *INT_COLUMNS)
 _STATUS = np.array(
     ["running", "overdue", "paused", "awaiting_correction", "answered"], dtype=object
 )
 _NEVER = np.iinfo(np.int64).max - 1  # a cutoff after every event
+# result columns; "error" last because it is filled from the others
 OUTPUT_COLUMNS = ("due", "status", "on_time", "remaining_workdays", "warnings", "error")
 CHANNELS = ("in_person", "post", "letter", "online", "fax")
 PARTIES = ("third_party", "agency")

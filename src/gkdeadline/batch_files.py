@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from gkdeadline.batch_cases import cases
+from gkdeadline.batch_cases import OUTPUT_COLUMNS, cases
 from gkdeadline.calendar import YearSchedule
 from gkdeadline.errors import InputError
 
@@ -286,7 +286,7 @@ def _keep_read_errors(table: Any) -> Any:
         return table
     reason = table.column(READ_ERROR)
     bad = pc.is_valid(reason)
-    for name in ("due", "status", "on_time", "remaining_workdays", "warnings"):
+    for name in OUTPUT_COLUMNS[:-1]:
         col = table.column(name)
         table = table.set_column(
             table.column_names.index(name), name, pc.if_else(bad, pa.scalar(None, col.type), col)

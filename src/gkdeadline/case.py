@@ -30,6 +30,7 @@ from gkdeadline.errors import (
 from gkdeadline.periods import Span
 from gkdeadline.profiles import NATIONAL, Profile, get_profile, get_rule
 from gkdeadline.rules import Rule
+from gkdeadline.userfiles import read_utf8
 
 Channel = Literal["in_person", "post", "letter", "online", "fax"]
 Party = Literal["third_party", "agency"]
@@ -466,12 +467,7 @@ class Case:
     @classmethod
     def from_file(cls, path: str | Path, **kw: Any) -> Case:
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CaseError(f"cannot read case file {p}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise CaseError(f"case file {p} is not UTF-8 text") from None
+        text = read_utf8(p, "case", CaseError)
         return cls.from_json(text, **kw)
 
     def add(self, event: Mapping[str, Any] | BaseModel) -> Case:

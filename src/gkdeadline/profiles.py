@@ -34,6 +34,7 @@ from gkdeadline.calendar import Calendar, YearSchedule, region_key
 from gkdeadline.errors import GkDeadlineError, ProfileError, RuleError
 from gkdeadline.periods import Duration, Roll
 from gkdeadline.rules import Bound, Example, Kind, Obligor, Rule
+from gkdeadline.userfiles import read_utf8
 
 NATIONAL = "national"
 _NAME = r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$"
@@ -458,12 +459,7 @@ def load_profile(path: str | Path) -> Profile:
     p = Path(path)
     if p.suffix.lower() not in (".toml", ".json"):
         raise ProfileError(f"profile file {p}: use a .toml or .json file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileError(f"cannot read profile file {p}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"profile file {p} is not UTF-8 text") from None
+    text = read_utf8(p, "profile", ProfileError)
     return register(parse_profile(text, p.suffix.lower().lstrip("."), str(p)))
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -42,7 +42,6 @@ from gkdeadline.periods import (
     aligned_period_end,
     as_day,
     lead_start,
-    merge_spans,
     period_end,
 )
 
@@ -436,12 +435,3 @@ def _no_date_message(rule: Rule) -> str:
         f"{rule.id}: the agency sets this limit itself ({rule.article}); record it as a"
         " 'delay_set' event with its 'until' date in the case"
     )
-
-
-def spans_days(spans: Iterable[Span]) -> int:
-    """Total calendar days covered by the spans (overlaps counted once)."""
-    return sum((b - a).days + 1 for a, b in merge_spans(spans))
-
-
-def one_day() -> timedelta:
-    return timedelta(days=1)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from gkdeadline.calendar import Calendar
 from gkdeadline.case import CaseResult
+from gkdeadline.errors import CalendarCoverageError
 
 WIDTH, LEFT, RIGHT = 960, 40, 40
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -68,44 +69,18 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
     while day <= last:
         try:
             work = calendar.is_workday(day)
-        except Exception:  # an unknown day is drawn plain
+        except CalendarCoverageError:  # a day the calendar does not know is drawn plain
             work = True
         x = _x(day, first, last)
-        if not work:
-            ET.SubElement(
-                svg,
-                "rect",
-                x=f"{x:.1f}",
-                y=str(band_top),
-                width=f"{span_w:.1f}",
-                height=str(band_h),
-                fill=COLORS["off"],
-            )
-        elif day.weekday() >= 5:
-            ET.SubElement(
-                svg,
-                "rect",
-                x=f"{x:.1f}",
-                y=str(band_top),
-                width=f"{span_w:.1f}",
-                height=str(band_h),
-                fill=COLORS["makeup"],
-            )
+        if not work or day.weekday() >= 5:
+            fill = COLORS["off"] if not work else COLORS["makeup"]
+            _rect(svg, x, band_top, span_w, band_h, fill)
         day += timedelta(days=1)
 
     # spans that do not count, and the wait for a correction
     for span in result.spans:
         x1, x2 = _x(span.first, first, last), _x(span.last + timedelta(days=1), first, last)
-        ET.SubElement(
-            svg,
-            "rect",
-            x=f"{x1:.1f}",
-            y="118",
-            width=f"{max(x2 - x1, 2):.1f}",
-            height="14",
-            fill=COLORS["span"],
-            rx="3",
-        )
+        _rect(svg, x1, 118, max(x2 - x1, 2), 14, COLORS["span"], rx="3")
         note = span.note or "不计入"
         _text(svg, x1, 112, f"{note}（{span.first:%m-%d}～{span.last:%m-%d}）", size=11)
     requested = [s.day for s in events if s.event == "correction_requested"]
@@ -113,16 +88,7 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
     for i, start in enumerate(requested):
         end = received_fix[i] if i < len(received_fix) else (result.as_of or last)
         x1, x2 = _x(start, first, last), _x(end, first, last)
-        ET.SubElement(
-            svg,
-            "rect",
-            x=f"{x1:.1f}",
-            y="96",
-            width=f"{max(x2 - x1, 2):.1f}",
-            height="14",
-            fill=COLORS["correction"],
-            rx="3",
-        )
+        _rect(svg, x1, 96, max(x2 - x1, 2), 14, COLORS["correction"], rx="3")
         _text(svg, x1, 90, "等待补正，补正后重新计算", size=11)
 
     # the axis, with a tick for each month start and week
@@ -212,6 +178,13 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
         _text(svg, x + 16, 25, label, size=11)
     ET.indent(svg)
     return ET.tostring(svg, encoding="unicode") + "\n"
+
+
+def _rect(
+    parent: ET.Element, x: float, y: float, width: float, height: float, fill: str, rx: str = "0"
+) -> None:
+    size = {"width": f"{width:.1f}", "height": str(height)}
+    ET.SubElement(parent, "rect", size, x=f"{x:.1f}", y=str(y), fill=fill, rx=rx)
 
 
 def _text(

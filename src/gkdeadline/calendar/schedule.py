@@ -28,7 +28,6 @@ Two file formats are read:
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gkdeadline.errors import ScheduleError
+from gkdeadline.userfiles import read_utf8
 
 # The first day of year Y-1 that the State Council's notice for year Y may rearrange.
 DECEMBER_REACH = (12, 29)
@@ -243,12 +243,7 @@ def load_schedule(path: str | Path, region: str | None = None) -> YearSchedule:
     itself. Raises :class:`~gkdeadline.errors.ScheduleError` naming the bad entry.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScheduleError(f"cannot read schedule file {p}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ScheduleError(f"schedule file {p} is not UTF-8 text") from None
+    text = read_utf8(p, "schedule", ScheduleError)
     if p.suffix.lower() == ".json":
         return parse_holiday_cn(text, str(p), region)
     if p.suffix.lower() == ".toml":
@@ -256,17 +251,6 @@ def load_schedule(path: str | Path, region: str | None = None) -> YearSchedule:
     raise ScheduleError(
         f"schedule file {p}: unknown format; use a .json (holiday-cn) or .toml file"
     )
-
-
-def schedule_from_table(
-    year: int,
-    days: Iterable[tuple[date, str, bool]],
-    source: str,
-    region: str | None = None,
-    status: Status = "official",
-) -> YearSchedule:
-    """Build a schedule from ``(date, name, off)`` rows, validating as for files."""
-    return YearSchedule(year, tuple(DayEntry(d, n, o) for d, n, o in days), source, region, status)
 
 
 def notice_year(d: date) -> int:
