@@ -260,6 +260,39 @@ def test_projected_warning_can_become_an_error() -> None:
             cal.is_workday(D(2027, 2, 8))
 
 
+def test_collecting_projected_records_instead_of_warning() -> None:
+    cal = Calendar().with_projection()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning would fail the test
+        with gk.collecting_projected() as used:
+            assert not cal.is_workday(D(2027, 2, 8))  # 春节 2027, projected
+            cal.add_workdays(D(2026, 9, 28), 20)  # touches no projected day
+    assert used == [(D(2027, 2, 8), D(2027, 2, 8))]
+    with pytest.warns(ProjectedCalendarWarning):  # outside the block, the warning is back
+        cal.is_workday(D(2027, 2, 8))
+
+
+def test_collecting_projected_is_per_thread() -> None:
+    # a web server's other threads must still get their own warnings, not feed this sink
+    import threading
+
+    cal = Calendar().with_projection()
+    seen: list[type[Warning]] = []
+
+    def other_thread() -> None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cal.is_workday(D(2027, 2, 9))
+        seen.extend(w.category for w in caught)
+
+    with gk.collecting_projected() as used:
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+    assert used == []
+    assert seen == [ProjectedCalendarWarning]
+
+
 # ---------------------------------------------------------------- regional overlay (宁夏)
 
 
@@ -284,17 +317,19 @@ def test_ningxia_without_regional_data_is_honest(ningxia: Calendar) -> None:
     assert "宁夏" in str(info.value)
 
 
-def test_regional_schedule_can_be_loaded(tmp_path) -> None:
+@pytest.mark.parametrize(("in_file", "in_calendar"), [("ningxia", "宁夏"), ("宁夏", "ningxia")])
+def test_regional_schedule_can_be_loaded(tmp_path, in_file: str, in_calendar: str) -> None:
+    # the file and the calendar may each name the region in Chinese or by key
     f = tmp_path / "nx2018.toml"
     f.write_text(
-        'year = 2018\nregion = "ningxia"\nnotice = "测试"\n'
+        f'year = 2018\nregion = "{in_file}"\nnotice = "测试"\n'
         '[[holiday]]\nname = "开斋节"\noff = ["2018-06-15"]\n',
         encoding="utf-8",
     )
-    cal = Calendar(region="宁夏").with_schedules(gk.load_schedule(f))
+    cal = Calendar(region=in_calendar).with_schedules(gk.load_schedule(f))
     assert not cal.is_workday(D(2018, 6, 15))
     assert cal.is_workday(D(2018, 6, 14))
-    assert "开斋节" in cal.describe_day(D(2018, 6, 15))
+    assert cal.describe_day(D(2018, 6, 15)) == "2018-06-15（星期五，开斋节放假，宁夏回族自治区）"
 
 
 def test_regional_schedule_on_a_national_calendar_is_refused(tmp_path) -> None:
@@ -308,3 +343,13 @@ def test_describe_day() -> None:
     cal = Calendar()
     assert cal.describe_day(D(2026, 10, 10)) == "2026-10-10（星期六，国庆节调休上班）"
     assert cal.describe_day(D(2026, 10, 12)) == "2026-10-12（星期一）"
+
+
+def test_today_is_the_date_in_china_whatever_the_server_timezone() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    # 17:30 UTC on 22 November is 01:30 on 23 November in Beijing
+    assert gk.today(datetime(2026, 11, 22, 17, 30, tzinfo=UTC)) == D(2026, 11, 23)
+    assert gk.today(datetime(2026, 11, 22, 15, 59, tzinfo=UTC)) == D(2026, 11, 22)
+    new_york = timezone(timedelta(hours=-5))
+    assert gk.today(datetime(2026, 11, 22, 12, 0, tzinfo=new_york)) == D(2026, 11, 23)

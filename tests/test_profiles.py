@@ -182,6 +182,17 @@ def test_unknown_region_fallback_and_overlapping_topics(tmp_path) -> None:
         load_profile(h)
 
 
+def test_rule_links_must_resolve_and_a_failed_reload_keeps_the_old_profile(tmp_path) -> None:
+    good = GOOD.replace("test-county-2025", "link-county")
+    f = tmp_path / "link.toml"
+    f.write_text(good, encoding="utf-8")
+    first = load_profile(f)
+    f.write_text(good.replace('extends = "request-reply"', 'extends = "request-replly"'), "utf-8")
+    with pytest.raises(ProfileError, match=r"link-county\.request-extension: unknown rule id"):
+        load_profile(f)
+    assert get_profile("link-county") is first  # the working profile stays registered
+
+
 def test_loader_uses_no_unsafe_parsing(tmp_path) -> None:
     f = tmp_path / "evil.toml"
     f.write_text(

@@ -11,12 +11,14 @@ from gkdeadline.calendar import (
     Calendar,
     YearSchedule,
     add_workdays,
+    collecting_projected,
     default_calendar,
     is_workday,
     load_schedule,
     next_workday,
     previous_workday,
     set_default_calendar,
+    today,
     workdays_between,
 )
 from gkdeadline.errors import (
@@ -45,11 +47,13 @@ __all__ = [
     "YearSchedule",
     "__version__",
     "add_workdays",
+    "collecting_projected",
     "default_calendar",
     "is_workday",
     "load_schedule",
     "next_workday",
     "previous_workday",
     "set_default_calendar",
+    "today",
     "workdays_between",
 ]

@@ -43,9 +43,18 @@ import numpy as np
 import numpy.typing as npt
 
 from gkdeadline.batch import NAT, OK, add_masked, between_masked
-from gkdeadline.calendar import Calendar, YearSchedule
+from gkdeadline.calendar import Calendar, YearSchedule, today
 from gkdeadline.calendar.index import EPOCH_ORDINAL
-from gkdeadline.case import CHANNEL_ITEM, PARTY_TOPIC
+from gkdeadline.case import (
+    ANSWERED_WITHOUT_DUE,
+    CHANNEL_ITEM,
+    PARTY_TOPIC,
+    PROJECTED_WARNING,
+    late_correction_warning,
+    late_letter_warning,
+    no_basis_warning,
+    remaining_unknown_warning,
+)
 from gkdeadline.errors import GkDeadlineError, InputError
 from gkdeadline.profiles import NATIONAL, Profile, get_profile
 
@@ -249,8 +258,12 @@ def _after_answer(name: str, ans: I64, i: int) -> str:
     return f"{name}: the case was answered on {_day_str(ans[i])}; no events may follow"
 
 
+def _day(d: Any) -> date:
+    return date.fromordinal(int(d) + EPOCH_ORDINAL)
+
+
 def _day_str(d: Any) -> str:
-    return date.fromordinal(int(d) + EPOCH_ORDINAL).isoformat()
+    return _day(d).isoformat()
 
 
 class _Errors:
@@ -647,22 +660,15 @@ def _warnings(
     ok = err.ok
     late_letter = ok & (channel == "letter") & (confirmed != NAT) & (confirmed > received)
     for i in np.flatnonzero(late_letter):
-        notes[i].append(
-            f"平常信函 {_day_str(received[i])} 收到，{_day_str(confirmed[i])} 才与申请人确认；"
-            "条例第三十一条第二项要求收到申请的当日确认"
-        )
+        notes[i].append(late_letter_warning(_day(received[i]), _day(confirmed[i])))
     has_req = ok & (cr_req != NAT)
     nidx, nrules = _rule_arrays(profile, receipt, has_req, "request.correction-notice")
     if nrules:
         notice_due, u, _ = add_masked(cal, receipt, _amounts(nidx, nrules))
         late = has_req & (nidx >= 0) & (u == OK) & (cr_req > notice_due)
         for i in np.flatnonzero(late):
-            r = nrules[int(nidx[i])]
-            src = "条例" if r.source == "中华人民共和国政府信息公开条例" else f"《{r.source}》"
-            notes[i].append(
-                f"补正告知于 {_day_str(cr_req[i])} 发出，晚于 {_day_str(notice_due[i])}"
-                f"（{src}{r.article}：收到申请之日起 7 个工作日内一次性告知）"
-            )
+            notice = nrules[int(nidx[i])]
+            notes[i].append(late_correction_warning(_day(cr_req[i]), _day(notice_due[i]), notice))
     if (ok & suspended).any():
         ridx, rrules = _rule_arrays(profile, receipt, ok & suspended, "request.reply")
         national = get_profile(NATIONAL)
@@ -670,17 +676,15 @@ def _warnings(
             reply = rrules[int(ridx[i])]
             if "suspension" in reply.excludes:
                 continue
-            nat = national.rule_for(reply.topic, date.fromordinal(int(receipt[i]) + EPOCH_ORDINAL))
+            nat = national.rule_for(reply.topic, _day(receipt[i]))
             if nat is None or "suspension" not in nat.excludes:
-                notes[i].append(
-                    f"{reply.id} 及国家规定都没有“期限中止时间不计入”的依据；已按事件记录不计入，请核实法律依据"
-                )
+                notes[i].append(no_basis_warning(reply, "suspension"))
     for i in np.flatnonzero(ok & remaining_unknown):
-        notes[i].append(f"剩余工作日无法计算：{cal.coverage_error(int(u_rem[i]))}")
+        notes[i].append(remaining_unknown_warning(cal.coverage_error(int(u_rem[i]))))
     for i in np.flatnonzero(ok & answered_without_due):
-        notes[i].append("答复时期限未在计算中（等待补正或期限中止），按期答复")
+        notes[i].append(ANSWERED_WITHOUT_DUE)
     for i in np.flatnonzero(ok & projected):
-        notes[i].append("计算用到了预测的放假安排（国务院尚未发布通知），正式通知发布后可能变化")
+        notes[i].append(PROJECTED_WARNING)
     text = np.full(len(rows), None, dtype=object)
     for row, lines in notes.items():
         text[row] = "\n".join(lines)  # one warning per line
@@ -700,15 +704,10 @@ def compute(
 ) -> dict[str, Any]:
     """The output columns for parsed input columns (numpy arrays, one entry per row)."""
     n = columns.n
-    day = (as_of or date.today()).toordinal() - EPOCH_ORDINAL
+    day = (as_of or today()).toordinal() - EPOCH_ORDINAL
     errors = _Errors(columns.error.copy())
-    out: dict[str, Any] = {
-        "due": np.full(n, NAT, dtype=np.int64),
-        "status": np.full(n, None, dtype=object),
-        "on_time": np.full(n, None, dtype=object),
-        "remaining_workdays": np.full(n, None, dtype=object),
-        "warnings": np.full(n, None, dtype=object),
-    }
+    out: dict[str, Any] = {name: np.full(n, None, dtype=object) for name in OUTPUT_COLUMNS[1:-1]}
+    out["due"] = np.full(n, NAT, dtype=np.int64)
     prof = columns.text["profile"]
     prof = np.where(prof == None, profile, prof)  # noqa: E711
     for pid in np.unique(prof.astype(str)):
@@ -828,6 +827,6 @@ def dask_cases(frame: Any, **kw: Any) -> Any:
 
     ``as_of`` is fixed once here (default today) so every partition uses the same date.
     """
-    kw.setdefault("as_of", date.today())
+    kw.setdefault("as_of", today())
     meta = cases(frame._meta, **kw)
     return frame.map_partitions(cases, meta=meta, **kw)

@@ -10,6 +10,7 @@ dates are parsed per row by the case engine.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gkdeadline.batch_cases import OUTPUT_COLUMNS, cases
-from gkdeadline.calendar import YearSchedule
+from gkdeadline.calendar import YearSchedule, today
 from gkdeadline.errors import InputError
 
 READ_ERROR = "__gkdeadline_read_error"  # a row the reader could not parse, and why
@@ -85,7 +86,7 @@ def _read_csv(path: Path, chunk_rows: int, progress: Progress | None) -> Iterato
         first = head.readline().decode("utf-8-sig").strip()
     if not first:
         raise InputError(f"{path}: empty file; the first line must name the columns")
-    names = next(iter(_csv_header(first)))
+    names = next(csv.reader([first]))
     if "received" not in names:
         raise InputError(
             f"{path}: no 'received' column (columns: {', '.join(names)}); one row per case needs"
@@ -105,12 +106,6 @@ def _read_csv(path: Path, chunk_rows: int, progress: Progress | None) -> Iterato
                 yield pa.Table.from_batches([batch])
         except pa.ArrowInvalid as exc:
             raise InputError(f"{path}: not a readable CSV file: {exc}") from None
-
-
-def _csv_header(line: str) -> Iterator[list[str]]:
-    import csv
-
-    yield next(csv.reader([line]))
 
 
 def _jsonl_keys(path: Path) -> list[str]:
@@ -252,7 +247,7 @@ def process_file(
         raise InputError(f"input file {src} does not exist")
     if src.resolve() == dst.resolve():
         raise InputError(f"output {dst} would overwrite the input; choose another file")
-    day = as_of or date.today()  # one as-of date for every chunk
+    day = as_of or today()  # one as-of date for every chunk
     if fmt_in == "csv":
         chunks = _read_csv(src, chunk_rows, progress)
     elif fmt_in == "jsonl":

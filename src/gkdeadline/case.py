@@ -10,22 +10,20 @@ past date. The rules come from the case's profile, chosen by the statutory recei
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from gkdeadline.calendar import Calendar, YearSchedule
+from gkdeadline.calendar import Calendar, YearSchedule, collecting_projected, today
 from gkdeadline.calendar.schedule import weekday_zh
 from gkdeadline.errors import (
     CalendarCoverageError,
     CaseError,
     GkDeadlineError,
-    ProjectedCalendarWarning,
 )
 from gkdeadline.periods import Span
 from gkdeadline.profiles import NATIONAL, Profile, get_profile, get_rule
@@ -60,6 +58,45 @@ STATUS_ZH = {
     "answered": "已答复",
     "overdue": "已逾期",
 }
+
+
+# ------------------------------------------------------------------------------ warnings
+# One wording for the scalar and the batch engine (gkdeadline.batch_cases uses these too).
+
+PROJECTED_WARNING = "计算用到了预测的放假安排（国务院尚未发布通知），正式通知发布后可能变化"
+ANSWERED_WITHOUT_DUE = "答复时期限未在计算中（等待补正或期限中止），按期答复"
+
+
+def short_citation(rule: Rule) -> str:
+    """``条例第三十三条`` for the 条例, ``《彭阳县…制度》第四条`` for anything else."""
+    doc = "条例" if rule.source == "中华人民共和国政府信息公开条例" else f"《{rule.source}》"
+    return f"{doc}{rule.article}"
+
+
+def late_letter_warning(arrived: date, confirmed: date) -> str:
+    return (
+        f"平常信函 {arrived.isoformat()} 收到，{confirmed.isoformat()} 才与申请人确认；"
+        "条例第三十一条第二项要求收到申请的当日确认"
+    )
+
+
+def late_correction_warning(sent: date, due: date, notice: Rule) -> str:
+    return (
+        f"补正告知于 {sent.isoformat()} 发出，晚于 {due.isoformat()}"
+        f"（{short_citation(notice)}：{notice.trigger or '收到申请之日'}起"
+        f" {notice.limit_text()}内一次性告知）"
+    )
+
+
+def no_basis_warning(reply: Rule, kind: str) -> str:
+    what = "期限中止" if kind == "suspension" else "征求意见"
+    return (
+        f"{reply.id} 及国家规定都没有“{what}时间不计入”的依据；已按事件记录不计入，请核实法律依据"
+    )
+
+
+def remaining_unknown_warning(reason: object) -> str:
+    return f"剩余工作日无法计算：{reason}"
 
 
 # ------------------------------------------------------------------------------ events
@@ -388,9 +425,8 @@ class _Consult:
     party: Party
     start: date
     index: int
-    limit: (
-        date | None
-    )  # the party's own deadline (the span's latest end); None: beyond the calendar
+    # the party's own deadline (the span's latest end); None: beyond the calendar
+    limit: date | None
     rule: Rule
     end: date | None = None
     unknown: CalendarCoverageError | None = None  # why ``limit`` is None
@@ -435,6 +471,8 @@ class Case:
         self.calendar = calendar or self.profile.calendar(schedules, projection)
         self.id = case_id
         self._events = [parse_event(e, i) for i, e in enumerate(events)]
+        # the replay of all events, and the profile and calendar it used; reset by add()
+        self._replayed: tuple[Profile, Calendar, CaseResult] | None = None
         if self._events:  # validate the whole sequence once (add() validates each new event)
             _run(self.profile, self.calendar, self._events, None, validate_only=True)
 
@@ -476,6 +514,7 @@ class Case:
         candidate = [*self._events, ev]
         _run(self.profile, self.calendar, candidate, None, validate_only=True)
         self._events = candidate
+        self._replayed = None
         return self
 
     @property
@@ -498,13 +537,22 @@ class Case:
         """Deadline, status, trail and warnings as of ``as_of`` (default: today)."""
         if not self._events:
             raise CaseError("the case has no events yet; add its 'received' event first")
-        r = _run(self.profile, self.calendar, self._events, as_of or date.today())
-        return r if self.id is None else _with_id(r, self.id)
+        r = _run(self.profile, self.calendar, self._events, as_of or today())
+        return r if self.id is None else replace(r, id=self.id)
 
     def _all(self) -> CaseResult:
         if not self._events:
             raise CaseError("the case has no events yet; add its 'received' event first")
-        return _run(self.profile, self.calendar, self._events, None)
+        # .due and .trail ask the same question; ask again only if the case changed
+        cached = self._replayed
+        if cached is None or cached[0] is not self.profile or cached[1] is not self.calendar:
+            cached = (
+                self.profile,
+                self.calendar,
+                _run(self.profile, self.calendar, self._events, None),
+            )
+            self._replayed = cached
+        return cached[2]
 
     @property
     def due(self) -> date | None:
@@ -519,17 +567,11 @@ class Case:
         return self._all().trail
 
 
-def _with_id(r: CaseResult, case_id: str) -> CaseResult:
-    from dataclasses import replace
-
-    return replace(r, id=case_id)
-
-
 def _fail(i: int, ev: Any, msg: str) -> CaseError:
     return CaseError(f"event {i} ({ev.type}, {ev.date.isoformat()}): {msg}")
 
 
-def _spans(state: _State, cal: Calendar) -> list[Span]:
+def _spans(state: _State) -> list[Span]:
     out = []
     for c in state.consults:
         if c.end is None and c.limit is None:
@@ -579,10 +621,7 @@ def _check_basis(state: _State, profile: Profile, kind: str, receipt: date) -> s
     if national is not None and kind in national.excludes:
         basis = national.excludes_basis or national.article
         return f"{reply.id} 未规定，依国家规定不计入：《{national.source}》{basis}"
-    what = "期限中止" if kind == "suspension" else "征求意见"
-    state.warnings.append(
-        f"{reply.id} 及国家规定都没有“{what}时间不计入”的依据；已按事件记录不计入，请核实法律依据"
-    )
+    state.warnings.append(no_basis_warning(reply, kind))
     return None
 
 
@@ -602,9 +641,7 @@ def _run(
     trail: list[Step] = []
     deadlines: dict[str, Deadline] = {}
     last_date: date | None = None
-    projected = False
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ProjectedCalendarWarning)
+    with collecting_projected() as projected_days:
         for i, ev in enumerate(events):
             if last_date is not None and ev.date < last_date:
                 raise _fail(
@@ -628,20 +665,16 @@ def _run(
                     i, ev, f"is before the statutory receipt date {state.receipt.isoformat()}"
                 )
             trail.append(_apply(i, ev, state, profile, cal, deadlines))
-        if as_of is not None and state.receipt is None:
+        if as_of is not None:  # no receipt yet means the first event is after as_of
             first = events[0]
-            receipt = getattr(first, "confirmed", None) or first.date
-            raise CaseError(
-                f"as-of date {as_of.isoformat()} is before the request was received"
-                f" ({receipt.isoformat()})"
-            )
-        if as_of is not None and state.receipt is not None and as_of < state.receipt:
-            raise CaseError(
-                f"as-of date {as_of.isoformat()} is before the request was received"
-                f" ({state.receipt.isoformat()})"
-            )
+            receipt = state.receipt or getattr(first, "confirmed", None) or first.date
+            if as_of < receipt:
+                raise CaseError(
+                    f"as-of date {as_of.isoformat()} is before the request was received"
+                    f" ({receipt.isoformat()})"
+                )
         try:
-            spans = _spans(state, cal)
+            spans = _spans(state)
             due = _due(state, cal, spans)
         except CalendarCoverageError:
             if not validate_only:
@@ -666,21 +699,19 @@ def _run(
             try:
                 remaining = _remaining(cal, as_of, due, spans)
             except GkDeadlineError as exc:
-                state.warnings.append(f"剩余工作日无法计算：{exc}")
+                state.warnings.append(remaining_unknown_warning(exc))
         on_time = None
         if state.answered is not None:
             on_time = due is None or state.answered <= due
             if due is None:
-                state.warnings.append("答复时期限未在计算中（等待补正或期限中止），按期答复")
+                state.warnings.append(ANSWERED_WITHOUT_DUE)
         if due is not None:
             reply = state.reply
             assert reply is not None
             deadlines["answer"] = Deadline("answer", due, reply.id, "答复期限")
-        projected = any(issubclass(w.category, ProjectedCalendarWarning) for w in caught)
+    projected = bool(projected_days)
     if projected:
-        state.warnings.append(
-            "计算用到了预测的放假安排（国务院尚未发布通知），正式通知发布后可能变化"
-        )
+        state.warnings.append(PROJECTED_WARNING)
     return CaseResult(
         profile=profile.id,
         as_of=as_of,
@@ -719,11 +750,6 @@ def _rule(profile: Profile, topic: str, on: date, i: int, ev: Any) -> Rule:
     return r
 
 
-def _short(rule: Rule) -> str:
-    doc = "条例" if rule.source == "中华人民共和国政府信息公开条例" else f"《{rule.source}》"
-    return f"{doc}{rule.article}"
-
-
 def _apply(
     i: int, ev: Any, state: _State, profile: Profile, cal: Calendar, deadlines: dict[str, Deadline]
 ) -> Step:
@@ -732,7 +758,7 @@ def _apply(
 
     def step(text: str, rule: Rule | None = None) -> Step:
         try:
-            due = _due(state, cal, _spans(state, cal))
+            due = _due(state, cal, _spans(state))
         except CalendarCoverageError:
             due = None  # an intermediate worst case beyond the calendar; the final one is checked
         return Step(
@@ -767,10 +793,7 @@ def _apply(
         state.reply = _rule(profile, "request.reply", receipt, i, ev)
         receipt_rule = profile.rule_for("request.receipt", receipt)
         if ev.channel == "letter" and ev.confirmed is not None and ev.confirmed > ev.date:
-            state.warnings.append(
-                f"平常信函 {ev.date.isoformat()} 收到，{ev.confirmed.isoformat()} 才与申请人确认；"
-                "条例第三十一条第二项要求收到申请的当日确认"
-            )
+            state.warnings.append(late_letter_warning(ev.date, ev.confirmed))
         notice = profile.rule_for("request.correction-notice", receipt)
         if notice is not None:
             try:  # informational: a notice deadline beyond the calendar is simply not listed
@@ -786,7 +809,7 @@ def _apply(
         if receipt_rule is not None:
             # the item numbers are the 条例's; a local rule is cited by its own article
             item = CHANNEL_ITEM[ev.channel] if receipt_rule.document == "国务院令第711号" else ""
-            basis = f"，{_short(receipt_rule)}{item}"
+            basis = f"，{short_citation(receipt_rule)}{item}"
         when = (
             ""
             if ev.confirmed is None
@@ -794,7 +817,7 @@ def _apply(
         )
         reply = state.reply
         return step(
-            f"收到申请（{how}{basis}）{when}→ 答复期限 {reply.limit_text()}（{_short(reply)}）",
+            f"收到申请（{how}{basis}）{when}→ 答复期限 {reply.limit_text()}（{short_citation(reply)}）",
             reply,
         )
 
@@ -811,8 +834,7 @@ def _apply(
         pending = deadlines.get("correction_notice")
         if pending is not None and state.corrections == 1 and ev.date > pending.due:
             state.warnings.append(
-                f"补正告知于 {ev.date.isoformat()} 发出，晚于 {pending.due.isoformat()}"
-                f"（{_short(get_rule(pending.rule))}：收到申请之日起 7 个工作日内一次性告知）"
+                late_correction_warning(ev.date, pending.due, get_rule(pending.rule))
             )
         if state.corrections > 1:
             state.warnings.append(f"第 {state.corrections} 次告知补正：条例第三十条要求一次性告知")
@@ -848,7 +870,7 @@ def _apply(
         by = f"应于 {limit.isoformat()} 前" if limit else "的期限超出日历范围，应及时"
         return step(
             f"征求{PARTY_ZH[ev.party]}意见，所需时间不计入答复期限；{PARTY_ZH[ev.party]}{by}提出意见"
-            f"（{_short(prule)}）{extra}",
+            f"（{short_citation(prule)}）{extra}",
             prule,
         )
 
@@ -864,7 +886,7 @@ def _apply(
         c.end = ev.date
         if c.limit is not None and ev.date > c.limit:
             text = (
-                f"收到{PARTY_ZH[ev.party]}意见（已逾期，{_short(c.rule)}）；不计入的时间截至"
+                f"收到{PARTY_ZH[ev.party]}意见（已逾期，{short_citation(c.rule)}）；不计入的时间截至"
                 f" {c.limit.isoformat()}，其后恢复计算"
             )
         else:
@@ -905,7 +927,7 @@ def _apply(
             raise _fail(
                 i, ev, "the deadline was set by a delay (第三十五条); it cannot also be extended"
             )
-        current = _due(state, cal, _spans(state, cal))
+        current = _due(state, cal, _spans(state))
         if current is None:
             raise _fail(
                 i, ev, "there is no running deadline to extend (awaiting correction or suspended)"
@@ -923,11 +945,11 @@ def _apply(
             raise _fail(
                 i,
                 ev,
-                f"{n} workdays exceeds the maximum extension of {ext.duration} ({_short(ext)})",
+                f"{n} workdays exceeds the maximum extension of {ext.duration} ({short_citation(ext)})",
             )
         state.extension = (ext, n)
         return step(
-            f"经负责人同意延长答复期限 {n} 个工作日（{_short(ext)}，{ext.limit_text()}），自原期限"
+            f"经负责人同意延长答复期限 {n} 个工作日（{short_citation(ext)}，{ext.limit_text()}），自原期限"
             f" {current.isoformat()} 届满之次日起接续计算",
             ext,
         )
@@ -938,14 +960,14 @@ def _apply(
         rule = _rule(profile, "request.delay", state.receipt, i, ev)
         state.delay_until = ev.until
         return step(
-            f"申请数量、频次明显超过合理范围，确定延迟答复至 {ev.until.isoformat()}（{_short(rule)}）",
+            f"申请数量、频次明显超过合理范围，确定延迟答复至 {ev.until.isoformat()}（{short_citation(rule)}）",
             rule,
         )
 
     if kind == "answered":
         state.answered = ev.date
         try:
-            due = _due(state, cal, _spans(state, cal))
+            due = _due(state, cal, _spans(state))
         except CalendarCoverageError:
             due = None  # the verdict needs the deadline; result() reports why it is unknown
         verdict = (

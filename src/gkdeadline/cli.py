@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import json
 import sys
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import click
 
-from gkdeadline.calendar import Calendar, load_schedule
+from gkdeadline.calendar import (
+    CHINA,
+    Calendar,
+    YearSchedule,
+    collecting_projected,
+    load_schedule,
+    today,
+)
 from gkdeadline.calendar.calendar import as_date
 from gkdeadline.case import Case
-from gkdeadline.errors import GkDeadlineError, ProjectedCalendarWarning
+from gkdeadline.errors import GkDeadlineError
 from gkdeadline.lint import CATEGORY_ZH, SEVERITY_ZH, compare, lint
 from gkdeadline.profiles import (
     all_profiles,
@@ -30,9 +34,7 @@ from gkdeadline.profiles import (
     profile_of,
     profile_or_file,
 )
-from gkdeadline.rules import Rule
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from gkdeadline.rules import Rule, parse_start
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,17 +62,12 @@ class DateParam(_DateParamBase):
 DATE = DateParam()
 
 
-def calendar_options(func: F) -> F:
-    """--schedule / --region / --projection, shared by every command that needs a calendar."""
+def schedule_options(func: F) -> F:
+    """--schedule / --projection: the calendar data, for every command that computes."""
     func = click.option(
         "--projection",
         is_flag=True,
         help="Project years without a State Council notice (provisional; results are flagged).",
-    )(func)
-    func = click.option(
-        "--region",
-        metavar="REGION",
-        help="Regional calendar: ningxia (宁夏), xinjiang (新疆), xizang (西藏), guangxi (广西).",
     )(func)
     func = click.option(
         "--schedule",
@@ -86,23 +83,29 @@ def calendar_options(func: F) -> F:
     return func
 
 
-def build_calendar(schedules: Sequence[str], region: str | None, projection: bool) -> Calendar:
-    cal = Calendar(region=region).with_schedules(*(load_schedule(p) for p in schedules))
+def calendar_options(func: F) -> F:
+    """--schedule / --region / --projection, for commands that take a calendar directly."""
+    func = click.option(
+        "--region",
+        metavar="REGION",
+        help="Regional calendar: ningxia (宁夏), xinjiang (新疆), xizang (西藏), guangxi (广西).",
+    )(func)
+    return schedule_options(func)
+
+
+def build_calendar(
+    schedules: Sequence[str | YearSchedule], region: str | None, projection: bool
+) -> Calendar:
+    """The calendar from the options (schedule paths, or schedules already loaded)."""
+    loaded = [s if isinstance(s, YearSchedule) else load_schedule(s) for s in schedules]
+    cal = Calendar(loaded, region=region)
     return cal.with_projection() if projection else cal
 
 
-@contextmanager
-def projected_flag() -> Iterator[list[warnings.WarningMessage]]:
-    """Collect ProjectedCalendarWarnings so the CLI can report them as data, not as noise."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ProjectedCalendarWarning)
-        yield caught
-
-
 def emit(
-    as_json: bool, payload: dict[str, Any], text: str, caught: list[warnings.WarningMessage]
+    as_json: bool, payload: dict[str, Any], text: str, projected_days: list[tuple[date, date]]
 ) -> None:
-    projected = any(issubclass(w.category, ProjectedCalendarWarning) for w in caught)
+    projected = bool(projected_days)
     if as_json:
         payload["projected"] = projected
         click.echo(json.dumps(payload, ensure_ascii=False))
@@ -129,13 +132,13 @@ def is_workday_cmd(
 ) -> None:
     """Print true if DATE is a working day for a government office, else false."""
     cal = build_calendar(schedules, region, projection)
-    with projected_flag() as caught:
+    with collecting_projected() as projected:
         result = cal.is_workday(day)
     emit(
         as_json,
         {"date": day.isoformat(), "result": result, "description": cal.describe_day(day)},
         "true" if result else "false",
-        caught,
+        projected,
     )
 
 
@@ -154,7 +157,7 @@ def add_workdays_cmd(
 ) -> None:
     """Print the N-th working day after DATE (DATE itself never counts; N < 0 counts back)."""
     cal = build_calendar(schedules, region, projection)
-    with projected_flag() as caught:
+    with collecting_projected() as projected:
         result = cal.add_workdays(day, n)
     emit(
         as_json,
@@ -165,7 +168,7 @@ def add_workdays_cmd(
             "special_days": cal.special_days(day, result),
         },
         result.isoformat(),
-        caught,
+        projected,
     )
 
 
@@ -184,9 +187,11 @@ def workdays_between_cmd(
 ) -> None:
     """Print the number of working days in (A, B]; negative when B is before A."""
     cal = build_calendar(schedules, region, projection)
-    with projected_flag() as caught:
+    with collecting_projected() as projected:
         result = cal.workdays_between(a, b)
-    emit(as_json, {"a": a.isoformat(), "b": b.isoformat(), "result": result}, str(result), caught)
+    emit(
+        as_json, {"a": a.isoformat(), "b": b.isoformat(), "result": result}, str(result), projected
+    )
 
 
 @cli.command("coverage")
@@ -305,16 +310,10 @@ def profiles_cmd(as_json: bool) -> None:
 
 def parse_moment(text: str) -> date | datetime:
     """A date, or a moment; a moment without an offset is read as Asia/Shanghai (documented)."""
-    t = text.strip()
-    try:
-        if len(t) == 10:
-            return date.fromisoformat(t)
-        m = datetime.fromisoformat(t)
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is neither a date (YYYY-MM-DD) nor a moment (YYYY-MM-DDTHH:MM[+08:00])"
-        ) from None
-    return m if m.tzinfo is not None else m.replace(tzinfo=SHANGHAI)
+    m = parse_start(text)
+    if isinstance(m, datetime) and m.tzinfo is None:
+        return m.replace(tzinfo=CHINA)
+    return m
 
 
 @cli.command("due")
@@ -344,7 +343,7 @@ def due_cmd(
     moment = parse_moment(start)
     owner = profile_of(rule)
     cal = build_calendar(schedules, region if region is not None else owner.region, projection)
-    with projected_flag() as caught:
+    with collecting_projected() as projected:
         deadline = rule.due(moment, cal, amount=amount)
         explanation = deadline.explain(cal)
     emit(
@@ -359,7 +358,7 @@ def due_cmd(
             "citation": rule.citation(),
         },
         f"{deadline.iso()}\n{explanation}",
-        caught,
+        projected,
     )
 
 
@@ -375,7 +374,7 @@ def due_cmd(
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any conflict is found.")
 def lint_cmd(profile_ref: str, on: date | None, as_json: bool, strict: bool) -> int:
     """Report where a local profile conflicts with national law."""
-    day = on or date.today()
+    day = on or today()
     findings = lint(profile_or_file(profile_ref), day)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
@@ -401,7 +400,7 @@ def lint_cmd(profile_ref: str, on: date | None, as_json: bool, strict: bool) -> 
 def compare_cmd(a: str, b: str, on: date | None, show_all: bool, as_json: bool) -> None:
     """Show two profiles' limits side by side, topic by topic."""
     pa, pb = profile_or_file(a), profile_or_file(b)
-    rows = compare(pa, pb, on or date.today())
+    rows = compare(pa, pb, on or today())
     if not show_all:
         rows = [r for r in rows if not (r.a_fallback and r.b_fallback)]
 
@@ -481,10 +480,10 @@ def case_cmd(
     text = sys.stdin.read() if case_file == "-" else None
     loaded = tuple(load_schedule(p) for p in schedules)
     kw: dict[str, Any] = {"schedules": loaded, "projection": projection}
-    if region is not None:
-        kw = {"calendar": build_calendar(schedules, region, projection)}
+    if region is not None:  # otherwise the case's profile says which calendar
+        kw = {"calendar": build_calendar(loaded, region, projection)}
     case = Case.from_json(text, **kw) if text is not None else Case.from_file(case_file, **kw)
-    result = case.result(as_of or date.today())
+    result = case.result(as_of or today())
     if svg_path:
         from gkdeadline.timeline import timeline_svg
 
@@ -533,19 +532,7 @@ def _write(path: str, data: bytes) -> None:
     type=click.IntRange(min=1),
     help="Rows per chunk (memory stays flat).",
 )
-@click.option(
-    "--schedule",
-    "schedules",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Load a year's schedule. Repeatable.",
-)
-@click.option(
-    "--projection",
-    is_flag=True,
-    help="Project years without a State Council notice (results are flagged).",
-)
+@schedule_options  # no --region: each row's profile says which calendar
 def batch_cmd(
     source: str,
     target: str,

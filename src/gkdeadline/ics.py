@@ -8,11 +8,12 @@ UIDs are stable, so re-exporting a case updates the events instead of duplicatin
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Calendar as ICalendar
 from icalendar import Event
 
+from gkdeadline.calendar import CHINA, today
 from gkdeadline.case import CaseResult
 from gkdeadline.profiles import get_rule
 
@@ -38,14 +39,8 @@ def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
     )
     cal.add("x-wr-calname", f"政务公开时限：{name}")
     # DTSTAMP from the as-of date keeps the file reproducible for the same input
-    stamp_day = (
-        result.as_of
-        if result.as_of and result.as_of < date.max
-        else (result.received or date.today())
-    )
-    stamp = datetime.combine(stamp_day, time(0, 0), tzinfo=timezone(timedelta(hours=8))).astimezone(
-        UTC
-    )
+    stamp_day = result.as_of or result.received or today()
+    stamp = datetime.combine(stamp_day, time(0, 0), tzinfo=CHINA).astimezone(UTC)
     for d in result.deadlines:
         rule = get_rule(d.rule)
         ev = Event()

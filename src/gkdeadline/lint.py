@@ -17,12 +17,11 @@ calendar days and months compare honestly.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from gkdeadline.calendar import Calendar
+from gkdeadline.calendar import CHINA, Calendar, collecting_projected, today
 from gkdeadline.errors import GkDeadlineError
 from gkdeadline.profiles import NATIONAL, Profile, get_profile, get_rule
 from gkdeadline.rules import Rule
@@ -63,11 +62,10 @@ class Finding:
 
 def _due(rule: Rule, start: date, cal: Calendar) -> date | datetime | None:
     begin: date | datetime = start
-    if rule.duration is not None and rule.duration.elapsed:
-        begin = datetime(start.year, start.month, start.day, 9, 0).astimezone()
+    if rule.duration is not None and rule.duration.elapsed:  # 9:00 in Beijing on that day
+        begin = datetime(start.year, start.month, start.day, 9, 0, tzinfo=CHINA)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with collecting_projected():  # a comparison, not a result: projection needs no notice
             return rule.due(begin, cal, check_in_force=False).value
     except GkDeadlineError:
         return None
@@ -166,7 +164,7 @@ def lint(
     national = get_profile(NATIONAL)
     if p.id == NATIONAL or p.id in national.include:
         return []
-    day = on or date.today()
+    day = on or today()
     cal = calendar or Calendar()  # compare on the national calendar: the law's own yardstick
     starts = _reference_starts(cal, day)
     findings: list[Finding] = []
@@ -219,7 +217,7 @@ def compare(a: Profile | str, b: Profile | str, on: date | None = None) -> list[
     """Side by side, topic by topic, the rules two profiles apply on ``on`` (default today)."""
     pa = get_profile(a) if isinstance(a, str) else a
     pb = get_profile(b) if isinstance(b, str) else b
-    day = on or date.today()
+    day = on or today()
     ra = {r.topic: (r, fb) for r, fb in pa.resolved(day)}
     rb = {r.topic: (r, fb) for r, fb in pb.resolved(day)}
     rows = []

@@ -145,16 +145,22 @@ def _add_workdays_skipping(
     return cal.add_workdays(cursor, remaining)
 
 
-def _calendar_end(start: date, d: Duration) -> date:
+def _calendar_shift(start: date, d: Duration, sign: int = 1) -> date:
+    """``start`` moved by ``d`` on the calendar (forward, or back when ``sign`` is -1)."""
+    n = sign * d.amount
     if d.unit == "days":
-        return start + timedelta(days=d.amount)
+        return start + timedelta(days=n)
     if d.unit == "weeks":
-        return start + timedelta(weeks=d.amount)
+        return start + timedelta(weeks=n)
     if d.unit == "months":
-        return start + relativedelta(months=d.amount)  # clamps to the month's last day
+        return start + relativedelta(months=n)  # clamps to the month's last day
     if d.unit == "years":
-        return start + relativedelta(years=d.amount)
+        return start + relativedelta(years=n)
     raise RuleError(f"{d} is not a calendar period")
+
+
+def _elapsed(d: Duration) -> timedelta:
+    return timedelta(hours=d.amount) if d.unit == "hours" else timedelta(seconds=d.amount)
 
 
 def as_moment(value: date | datetime, what: str = "start") -> datetime:
@@ -193,17 +199,15 @@ def period_end(
     if duration.elapsed:
         if ranges:
             raise RuleError(f"spans that do not count are not defined for a {duration} period")
-        moment = as_moment(start)
-        step = timedelta(hours=1) if duration.unit == "hours" else timedelta(seconds=1)
-        return moment + duration.amount * step
+        return as_moment(start) + _elapsed(duration)
     day = as_day(start)
     if duration.amount == 0:  # 当场 / 当日 / 同步: the same day
         return day
     if duration.unit == "workdays":
         return _add_workdays_skipping(calendar, day, duration.amount, ranges)
-    end = _calendar_end(day, duration)
+    end = plain = _calendar_shift(day, duration)
     while ranges:  # lengthen by the span days inside (start, end] until stable
-        longer = _calendar_end(day, duration) + timedelta(days=_days_in(ranges, day, end))
+        longer = plain + timedelta(days=_days_in(ranges, day, end))
         if longer == end:
             break
         end = longer
@@ -219,18 +223,11 @@ def lead_start(
 ) -> date | datetime:
     """The latest day (or moment) to act when ``duration`` must precede ``event``."""
     if duration.elapsed:
-        moment = as_moment(event, "event")
-        step = timedelta(hours=1) if duration.unit == "hours" else timedelta(seconds=1)
-        return moment - duration.amount * step
+        return as_moment(event, "event") - _elapsed(duration)
     day = as_day(event, "event")
     if duration.unit == "workdays":
         return calendar.add_workdays(day, -duration.amount)
-    if duration.unit in ("days", "weeks"):
-        latest = day - timedelta(days=duration.amount * (7 if duration.unit == "weeks" else 1))
-    else:
-        latest = day - relativedelta(
-            months=duration.amount if duration.unit == "months" else 12 * duration.amount
-        )
+    latest = _calendar_shift(day, duration, -1)
     if roll == "backward":
         return calendar.roll_backward(latest)
     if roll == "forward":

@@ -209,7 +209,20 @@ def _expand_rules(pf: ProfileFile, origin: str) -> tuple[Rule, ...]:
 
 
 def _check(profile: Profile) -> None:
-    """Ids unique; one rule per topic at any date; references resolve."""
+    """Ids unique; one rule per topic at any date; includes, fallback and rule links resolve."""
+    for ref in (*profile.include, *([profile.fallback_id] if profile.fallback_id else [])):
+        if ref != profile.id:
+            try:
+                get_profile(ref)
+            except ProfileError as exc:
+                raise ProfileError(f"{profile.origin}: {exc}") from None
+    for r in profile.own_rules:
+        for link in (r.extension, r.extends, r.basis):
+            if link is not None:
+                try:
+                    get_rule(link)
+                except RuleError as exc:
+                    raise ProfileError(f"{profile.origin}: rule {r.id}: {exc}") from None
     ids: set[str] = set()
     by_topic: dict[str, list[Rule]] = {}
     for r in profile.rules:
@@ -442,14 +455,15 @@ def register(profile: Profile) -> Profile:
         raise ProfileError(
             f"{profile.origin}: profile id {profile.id!r} is built in; choose another id"
         )
-    for ref in (*profile.include, *([profile.fallback_id] if profile.fallback_id else [])):
-        if ref != profile.id:
-            get_profile(ref)
-    _USER[profile.id] = profile
+    previous = _USER.get(profile.id)
+    _USER[profile.id] = profile  # registered first, so it may refer to its own rules
     try:
         _check(profile)
     except ProfileError:
-        del _USER[profile.id]
+        if previous is None:
+            del _USER[profile.id]
+        else:
+            _USER[profile.id] = previous
         raise
     return profile
 
@@ -510,12 +524,6 @@ def validate_all() -> None:
     """Check every built-in profile (ids, topics, references). Raises ProfileError."""
     for p in builtin_profiles():
         _check(p)
-        for ref in (*p.include, *([p.fallback_id] if p.fallback_id else [])):
-            get_profile(ref)
-        for r in p.own_rules:
-            for link in (r.extension, r.extends, r.basis):
-                if link is not None:
-                    get_rule(link)
 
 
 __all__ = [

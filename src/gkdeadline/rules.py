@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from gkdeadline.calendar import Calendar, default_calendar
 from gkdeadline.calendar.schedule import weekday_zh
-from gkdeadline.errors import InputError, RuleError
+from gkdeadline.errors import CalendarCoverageError, InputError, RuleError
 from gkdeadline.periods import (
     Duration,
     Roll,
@@ -269,7 +269,7 @@ class Rule(BaseModel):
         no computable date or is not in force on the trigger date.
         """
         cal = calendar or default_calendar()
-        moment = _parse_start(start)
+        moment = parse_start(start)
         day = moment.date() if isinstance(moment, datetime) else moment
         span_list = tuple(spans)
         if check_in_force and not self.in_force(day):
@@ -395,7 +395,7 @@ def _fmt(v: date | datetime) -> str:
 def _known_off(cal: Calendar, d: date) -> bool:
     try:
         return not cal.is_workday(d)
-    except Exception:
+    except CalendarCoverageError:  # an unknown day is not known to be off
         return False
 
 
@@ -405,7 +405,8 @@ def _projected(cal: Calendar, a: date | datetime, b: date | datetime) -> bool:
     return cal.uses_projection(a, b)
 
 
-def _parse_start(value: date | datetime | str) -> date | datetime:
+def parse_start(value: date | datetime | str) -> date | datetime:
+    """A trigger: a date, a datetime, or its ISO text (``YYYY-MM-DD`` or with a time)."""
     if isinstance(value, datetime | date):
         return value
     if isinstance(value, str):

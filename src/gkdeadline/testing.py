@@ -19,6 +19,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gkdeadline.calendar import Calendar, default_calendar
+from gkdeadline.errors import InputError
 from gkdeadline.periods import Duration, Span
 from gkdeadline.rules import Rule
 
@@ -57,7 +58,10 @@ def covered_dates(
     if hi is not None:
         known = known[known <= hi]
     if len(known) == 0:
-        raise ValueError("no known days in the requested range")
+        raise InputError(
+            f"no day between {min_value} and {max_value} (margin {margin}) is known to the"
+            f" calendar {cal!r}; widen the range or load the missing schedules"
+        )
     first = ix.first_ordinal
     positions = known.tolist()
     return st.integers(0, len(positions) - 1).map(lambda k: date.fromordinal(first + positions[k]))

@@ -92,29 +92,13 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
         _text(svg, x1, 90, "等待补正，补正后重新计算", size=11)
 
     # the axis, with a tick for each month start and week
-    ET.SubElement(
-        svg,
-        "line",
-        x1=str(LEFT),
-        y1=str(axis_y),
-        x2=str(WIDTH - RIGHT),
-        y2=str(axis_y),
-        stroke=COLORS["axis"],
-    )
+    _line(svg, LEFT, axis_y, WIDTH - RIGHT, axis_y, COLORS["axis"])
     day = first
     while day <= last:
         # Mondays, and month starts not crowded by a nearby Monday tick
         if day.weekday() == 0 or (day.day == 1 and day.weekday() not in (1, 2, 5, 6)):
             x = _x(day, first, last)
-            ET.SubElement(
-                svg,
-                "line",
-                x1=f"{x:.1f}",
-                y1=str(axis_y),
-                x2=f"{x:.1f}",
-                y2=str(axis_y + 5),
-                stroke=COLORS["axis"],
-            )
+            _line(svg, x, axis_y, x, axis_y + 5, COLORS["axis"])
             _text(svg, x, axis_y + 18, f"{day:%m-%d}", size=10, anchor="middle", fill="#666")
         day += timedelta(days=1)
 
@@ -143,15 +127,7 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
         )
     for row, (day, label, color) in enumerate(sorted(marks, key=lambda m: m[0])):
         x = _x(day, first, last)
-        ET.SubElement(
-            svg,
-            "line",
-            x1=f"{x:.1f}",
-            y1=str(band_top),
-            x2=f"{x:.1f}",
-            y2=str(axis_y),
-            stroke=color,
-        ).set("stroke-width", "2")
+        _line(svg, x, band_top, x, axis_y, color).set("stroke-width", "2")
         ET.SubElement(svg, "circle", cx=f"{x:.1f}", cy=str(axis_y), r="4", fill=color)
         _text(
             svg,
@@ -185,6 +161,13 @@ def _rect(
 ) -> None:
     size = {"width": f"{width:.1f}", "height": str(height)}
     ET.SubElement(parent, "rect", size, x=f"{x:.1f}", y=str(y), fill=fill, rx=rx)
+
+
+def _line(
+    parent: ET.Element, x1: float, y1: float, x2: float, y2: float, stroke: str
+) -> ET.Element:
+    ends = {"x1": f"{x1:.1f}", "y1": str(y1), "x2": f"{x2:.1f}", "y2": str(y2)}
+    return ET.SubElement(parent, "line", ends, stroke=stroke)
 
 
 def _text(

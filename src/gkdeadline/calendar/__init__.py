@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from gkdeadline.calendar.calendar import Calendar, YearCoverage, as_date, as_int
+from gkdeadline.calendar.calendar import (
+    CHINA,
+    Calendar,
+    YearCoverage,
+    as_date,
+    as_int,
+    collecting_projected,
+    today,
+)
 from gkdeadline.calendar.regions import REGIONS, region_key
 from gkdeadline.calendar.schedule import DayEntry, YearSchedule, load_schedule
 
 __all__ = [
+    "CHINA",
     "REGIONS",
     "Calendar",
     "DayEntry",
@@ -21,6 +30,7 @@ __all__ = [
     "add_workdays",
     "as_date",
     "as_int",
+    "collecting_projected",
     "default_calendar",
     "is_workday",
     "load_schedule",
@@ -28,6 +38,7 @@ __all__ = [
     "previous_workday",
     "region_key",
     "set_default_calendar",
+    "today",
     "workdays_between",
 ]
 

@@ -12,17 +12,24 @@ Counting conventions (see ``docs/concepts.md``):
 * ``workdays_between(a, b)``: the working days in ``(a, b]``; negative when ``b < a``.
 * A computation needs every day strictly after its start up to its result; if any of them is
   outside the known schedules it raises :class:`CalendarCoverageError` naming the missing year.
-* If any of them is projected, it emits :class:`ProjectedCalendarWarning`.
+* If any of them is projected, it emits :class:`ProjectedCalendarWarning` — or, inside
+  :func:`collecting_projected`, records the days instead (how the case engine and the command
+  line turn the warning into data without touching the process-wide warning filters).
 """
 
 from __future__ import annotations
 
+import bisect
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from numbers import Integral
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -33,12 +40,55 @@ from gkdeadline.calendar.regions import bundled_schedules, region_key, region_na
 from gkdeadline.calendar.schedule import DECEMBER_REACH, DayEntry, YearSchedule, weekday_zh
 from gkdeadline.errors import CalendarCoverageError, InputError, ProjectedCalendarWarning
 
+T = TypeVar("T")
+
+CHINA = ZoneInfo("Asia/Shanghai")  # the offices' clock, whatever the server's timezone
+
 PROJECTION_HORIZON = 5  # default: project this many years past the last known national year
 
 # Shared by equal calendars (same region, projection and loaded schedules); oldest dropped first.
 _CACHE_SIZE = 32
 _INDEXES: dict[tuple[object, ...], WorkdayIndex] = {}
 _ENTRIES: dict[tuple[object, ...], dict[date, tuple[DayEntry, YearSchedule]]] = {}
+
+# Where projected-day use is recorded instead of warned about (per thread and asyncio task).
+_PROJECTED_SINK: ContextVar[list[tuple[date, date]] | None] = ContextVar(
+    "gkdeadline_projected_sink", default=None
+)
+
+
+@contextmanager
+def collecting_projected() -> Iterator[list[tuple[date, date]]]:
+    """Inside this block, record ``(first, last)`` of projected days a result relied on.
+
+    No :class:`ProjectedCalendarWarning` is emitted for them; the caller reports the list as data
+    (``CaseResult.projected``, the CLI's ``projected`` field). Safe across threads and tasks.
+    """
+    sink: list[tuple[date, date]] = []
+    token = _PROJECTED_SINK.set(sink)
+    try:
+        yield sink
+    finally:
+        _PROJECTED_SINK.reset(token)
+
+
+def _shared(
+    store: dict[tuple[object, ...], T], key: tuple[object, ...], build: Callable[[], T]
+) -> T:
+    """``store[key]``, built on first use; the oldest entry goes when the store is full."""
+    found = store.get(key)
+    if found is None:
+        found = build()
+        if len(store) >= _CACHE_SIZE:
+            store.pop(next(iter(store)))
+        store[key] = found
+    return found
+
+
+def today(now: datetime | None = None) -> date:
+    """Today's date in China — the default "as of" everywhere. A server on UTC would otherwise
+    be a day behind from 00:00 to 08:00 Beijing time. ``now`` (timezone-aware) is for tests."""
+    return (now or datetime.now(CHINA)).astimezone(CHINA).date()
 
 
 def as_date(value: object, what: str = "date") -> date:
@@ -112,13 +162,13 @@ class Calendar:
                     f"schedule {s.label()} is regional ({s.region}); use Calendar(region="
                     f"{s.region!r}) to apply it"
                 )
-            elif s.region != self._region:
+            elif region_key(s.region) != self._region:  # a file may say 宁夏 or Ningxia
                 raise InputError(
                     f"schedule {s.label()} is for region {s.region!r}, not for this calendar's"
                     f" region {self._region!r}"
                 )
             else:
-                regional[s.year] = s
+                regional[s.year] = replace(s, region=self._region)
         self._loaded = tuple(schedules)
         self._projection_through = projection_through
         if projection_through is not None:
@@ -202,13 +252,7 @@ class Calendar:
     def _index(self) -> WorkdayIndex:
         # Built once per distinct calendar, not per Calendar object: a case system makes a
         # Calendar for every case, and all of them are usually the same.
-        ix = _INDEXES.get(self._key)
-        if ix is None:
-            ix = self._build_index()
-            if len(_INDEXES) >= _CACHE_SIZE:
-                _INDEXES.pop(next(iter(_INDEXES)))
-            _INDEXES[self._key] = ix
-        return ix
+        return _shared(_INDEXES, self._key, self._build_index)
 
     def _build_index(self) -> WorkdayIndex:
         years = list(self._national)
@@ -244,13 +288,17 @@ class Calendar:
 
     @cached_property
     def _entries(self) -> dict[date, tuple[DayEntry, YearSchedule]]:
-        found = _ENTRIES.get(self._key)
-        if found is None:
+        """Every day a schedule names, in date order (later schedules win, as in the index)."""
+
+        def build() -> dict[date, tuple[DayEntry, YearSchedule]]:
             found = {e.day: (e, s) for s in self.schedules() for e in s.entries}
-            if len(_ENTRIES) >= _CACHE_SIZE:
-                _ENTRIES.pop(next(iter(_ENTRIES)))
-            _ENTRIES[self._key] = found
-        return found
+            return dict(sorted(found.items()))
+
+        return _shared(_ENTRIES, self._key, build)
+
+    @cached_property
+    def _entry_days(self) -> list[date]:
+        return list(self._entries)
 
     @property
     def index(self) -> WorkdayIndex:
@@ -289,6 +337,10 @@ class Calendar:
         return CalendarCoverageError(d, y)
 
     def _warn_projected(self, lo: date, hi: date) -> None:
+        sink = _PROJECTED_SINK.get()
+        if sink is not None:
+            sink.append((lo, hi))
+            return
         warnings.warn(
             ProjectedCalendarWarning(
                 f"the result depends on provisionally projected days between {lo.isoformat()}"
@@ -414,7 +466,8 @@ class Calendar:
         ``["2026-10-01 至 2026-10-07 国庆节放假（7 天）", "2026-10-10（星期六）国庆节调休上班"]``
         """
         lo, hi = min(a, b), max(a, b)
-        days = [d for d in sorted(self._entries) if lo < d <= hi]
+        keys = self._entry_days
+        days = keys[bisect.bisect_right(keys, lo) : bisect.bisect_right(keys, hi)]
         runs: list[list[date]] = []
         for d in days:
             e = self._entries[d][0]

@@ -67,8 +67,6 @@ def bundled_schedules(key: str) -> tuple[YearSchedule, ...]:
     out = []
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".toml"):
-            s = parse_toml(
-                item.read_text(encoding="utf-8"), f"gkdeadline/data/{key}/{item.name}", key
-            )
-            out.append(YearSchedule(s.year, s.entries, s.source, key, "official", s.papers))
+            text = item.read_text(encoding="utf-8")
+            out.append(parse_toml(text, f"gkdeadline/data/{key}/{item.name}", key, "official"))
     return tuple(out)

@@ -212,8 +212,10 @@ def parse_holiday_cn(text: str, source: str, region: str | None = None) -> YearS
     return YearSchedule(raw.year, entries, cite, region, "loaded", papers)
 
 
-def parse_toml(text: str, source: str, region: str | None = None) -> YearSchedule:
-    """Parse gkdeadline's TOML schedule format (``status='loaded'``)."""
+def parse_toml(
+    text: str, source: str, region: str | None = None, status: Status = "loaded"
+) -> YearSchedule:
+    """Parse gkdeadline's TOML schedule format (``status='loaded'`` unless built in)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -233,7 +235,7 @@ def parse_toml(text: str, source: str, region: str | None = None) -> YearSchedul
     reg = raw.region if raw.region is not None else region
     if not entries and reg is None:
         raise ScheduleError(f"{source}: the national schedule for {raw.year} lists no days")
-    return YearSchedule(raw.year, tuple(entries), raw.notice, reg, "loaded")
+    return YearSchedule(raw.year, tuple(entries), raw.notice, reg, status)
 
 
 def load_schedule(path: str | Path, region: str | None = None) -> YearSchedule:
