@@ -1,124 +1,87 @@
-"""Tables of request cases at once: the case engine's semantics, vectorised over the workday index.
+"""Tables of request cases at once: the case engine's one core, compiled, over many cases.
 
-One row per case. Input columns (only ``received`` is required; see ``docs/batch.md``):
+Two input shapes, one semantics (the core in :mod:`gkdeadline.engine.core`, the same code
+:class:`gkdeadline.case.Case` runs):
 
-=========================== ===============================================================
-``id``                      passed through
-``profile``                 profile id (default: the ``profile`` argument, ``national``)
-``received``, ``channel``,  the ``received`` event; ``confirmed`` for letter, online and fax
-``confirmed``
-``correction_requested``,   one correction cycle
-``correction_received``
-``consultation_started``,   one consultation; ``consultation_party`` is ``third_party``
-``consultation_ended``,     (default) or ``agency``
-``consultation_party``
-``suspended``, ``resumed``, one suspension; a reason is required
-``suspension_reason``
-``extension``,              the date an extension was granted and its workdays (default: max)
-``extension_workdays``
-``delay_set``,              条例第三十五条
-``delay_until``
-``answered``                the answer date
-=========================== ===============================================================
+* **one row per case** (:func:`cases`): a column per event date (``received``,
+  ``correction_requested``, ``consultation_started``, ``extension``, ``answered`` …) and per
+  event field (``channel``, ``confirmed``, ``consultation_party``, ``extension_workdays`` …), as
+  listed in ``docs/batch.md`` and generated from :mod:`gkdeadline.events`. One event of each type;
+* **an event log** (:func:`event_log`): one row per event, ``case_id``, ``type``, ``date`` and the
+  event's fields by name; any number of events per case.
 
-Output: the same rows, in the same order, with ``due``, ``status``, ``on_time``,
-``remaining_workdays``, ``warnings`` and ``error`` added (existing columns of those names are
-replaced). A row that cannot be computed keeps its place and gets its reason in ``error``.
-
-A row's events happen in date order; events on the same day happen in the column order above.
-This is exactly what :class:`gkdeadline.case.Case` computes for the same events in that order —
-the test suite checks the two agree.
+Output of :func:`cases`: the same rows, in the same order, with ``due``, ``due_earliest``,
+``due_latest``, ``status``, ``on_time``, ``remaining_workdays``, ``workdays_late``, ``findings``
+(problem codes, ``;``-separated), ``findings_zh`` (the findings in Chinese with their citations),
+``error_code`` and ``error`` added (existing columns of those names are replaced). A row that
+cannot be computed keeps its place, with its reason in ``error``. Never invent, never lose:
+every input row comes out, computed or with its error.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from gkdeadline.batch import NAT, OK, add_masked, between_masked
-from gkdeadline.calendar import Calendar, YearSchedule, today
+from gkdeadline.calendar import Calendar, YearSchedule
 from gkdeadline.calendar.index import EPOCH_ORDINAL
-from gkdeadline.case import (
-    ANSWERED_WITHOUT_DUE,
-    CHANNEL_ITEM,
-    PARTY_TOPIC,
-    PROJECTED_WARNING,
-    late_correction_warning,
-    late_letter_warning,
-    no_basis_warning,
-    remaining_unknown_warning,
-)
-from gkdeadline.errors import GkDeadlineError, InputError
-from gkdeadline.profiles import NATIONAL, Profile, get_profile
+from gkdeadline.calendar.kernels import PROJECTED, UNKNOWN
+from gkdeadline.engine import core
+from gkdeadline.engine.params import CaseRules, case_rules
+from gkdeadline.engine.result import STATUSES
+from gkdeadline.engine.run import certain_findings, render_finding, short_citation
+from gkdeadline.errors import GkDeadlineError, InputError, MissingDependencyError
+from gkdeadline.events import BY_NUM, BY_TYPE, SPECS, EventSpec, Param
+from gkdeadline.problems import BY_CODE
+from gkdeadline.problems import BY_NUM as PROBLEMS
+from gkdeadline.profiles import NATIONAL, Catalogue, Profile, default_catalogue
+from gkdeadline.timeconv import CHINA, to_date, today
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 S = npt.NDArray[np.object_]
 
-DATE_COLUMNS = (
-    "received",
-    "confirmed",
-    "correction_requested",
-    "correction_received",
-    "consultation_started",
-    "consultation_ended",
-    "suspended",
-    "resumed",
-    "extension",
-    "delay_set",
-    "delay_until",
-    "answered",
+NAT = np.iinfo(np.int64).min  # a missing date (datetime64's NaT as int64)
+OUTPUT_COLUMNS = (
+    "due",
+    "due_earliest",
+    "due_latest",
+    "status",
+    "on_time",
+    "remaining_workdays",
+    "workdays_late",
+    "findings",
+    "findings_zh",
+    "error_code",
+    "error",
 )
-TEXT_COLUMNS = ("id", "profile", "channel", "consultation_party", "suspension_reason")
-INT_COLUMNS = ("extension_workdays",)
-_STATUS = np.array(
-    ["running", "overdue", "paused", "awaiting_correction", "answered"], dtype=object
+# the one-row schema: every column the event specs define
+DATE_COLUMNS: tuple[str, ...] = tuple(s.date_column for s in SPECS if s.date_column)
+PARAM_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(p.column for s in SPECS for p in s.params if p.column)
 )
-_NEVER = np.iinfo(np.int64).max - 1  # a cutoff after every event
-# result columns; "error" last because it is filled from the others
-OUTPUT_COLUMNS = ("due", "status", "on_time", "remaining_workdays", "warnings", "error")
-CHANNELS = ("in_person", "post", "letter", "online", "fax")
-PARTIES = ("third_party", "agency")
-# event columns in their same-day order; delay_until is a value, not an event
-EVENT_ORDER = (
-    "received",
-    "correction_requested",
-    "correction_received",
-    "consultation_started",
-    "consultation_ended",
-    "suspended",
-    "resumed",
-    "extension",
-    "delay_set",
-    "answered",
-)
+CASE_COLUMNS = ("id", "profile", "applicant")
 
 
-# ----------------------------------------------------------------------------- columns
+def _need_arrow() -> Any:
+    try:
+        import pyarrow as pa
+    except ImportError:
+        raise MissingDependencyError("batch", "pyarrow") from None
+    return pa
 
 
-@dataclass
-class Columns:
-    """The input as numpy arrays: dates as int64 epoch days (``NAT`` when missing)."""
-
-    n: int
-    dates: dict[str, I64]
-    text: dict[str, S]
-    ints: dict[str, I64]
-    int_present: dict[str, B]
-    error: S  # per-row error text from parsing (None when fine)
+# ----------------------------------------------------------------------------- reading columns
 
 
-def _to_arrow(table: Any) -> Any:
-    import pyarrow as pa
-
+def to_arrow(table: Any) -> Any:
+    """Any supported table as a pyarrow Table."""
+    pa = _need_arrow()
     if isinstance(table, pa.Table):
         return table
     if isinstance(table, pa.RecordBatch):
@@ -133,642 +96,940 @@ def _to_arrow(table: Any) -> Any:
             {k: list(v) if not isinstance(v, np.ndarray) else v for k, v in table.items()}
         )
     raise InputError(
-        f"cannot read a {type(table).__name__} as a table of cases; pass a pandas or polars"
-        " DataFrame, a pyarrow Table, or a dict of columns"
+        f"无法把 {type(table).__name__} 当作案件表读取；请传入 pandas 或 polars DataFrame、pyarrow"
+        " Table，或列名到列的 dict",
+        code="table-invalid",
+        message_en=(
+            f"cannot read a {type(table).__name__} as a table of cases; pass a pandas or polars"
+            " DataFrame, a pyarrow Table, or a dict of columns"
+        ),
     )
 
 
-def read_columns(table: Any) -> Columns:
-    """Pull the known columns out of any supported table, parsing dates per row."""
-    import pyarrow as pa
-    import pyarrow.compute
+@dataclass
+class RowErrors:
+    """The first problem of each row (later checks never overwrite an earlier one)."""
 
-    pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
-    t = _to_arrow(table)
-    n = t.num_rows
-    if "received" not in t.column_names:
-        raise InputError(
-            f"the table has no 'received' column (columns: {', '.join(t.column_names) or 'none'});"
-            " one row per case needs at least the date the request was received"
-        )
-    error = np.full(n, None, dtype=object)
-    dates: dict[str, I64] = {}
-    for name in DATE_COLUMNS:
-        if name not in t.column_names:
-            dates[name] = np.full(n, NAT, dtype=np.int64)
-            continue
-        col = t.column(name)
-        if pa.types.is_timestamp(col.type):
-            col = pc.cast(col, pa.date32())
-        if pa.types.is_date(col.type):
-            days = col.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-            dates[name] = days.astype(np.int64)
-            continue
+    n: int
+    code: S = field(init=False)
+    text: S = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.code = np.full(self.n, None, dtype=object)
+        self.text = np.full(self.n, None, dtype=object)
+
+    @property
+    def ok(self) -> B:
+        return np.asarray(self.code == None, dtype=bool)  # noqa: E711  (object array)
+
+    def add(self, mask: B, code: str, message: Callable[[int], tuple[str, str]]) -> None:
+        for i in np.flatnonzero(mask & self.ok):
+            zh, _en = message(int(i))
+            self.code[i] = code
+            self.text[i] = zh
+
+
+def _strings(col: Any) -> S:
+    return np.asarray(col.cast(_need_arrow().string()).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
+    """A column of dates as int64 days since 1970-01-01 (NAT where empty); bad cells → errors.
+
+    Text must be ``YYYY-MM-DD`` and a real date (``2026-02-30`` is refused, never rolled into
+    March); aware timestamps take their date in Beijing time; numbers are refused.
+    """
+    pa = _need_arrow()
+    import pyarrow.compute as pc
+
+    t = col.type
+    if pa.types.is_dictionary(t):
+        col = col.cast(t.value_type)
+        t = col.type
+    if pa.types.is_null(t):
+        return np.full(len(col), NAT, dtype=np.int64)
+    if pa.types.is_timestamp(t):
+        if t.tz is not None:
+            col = pc.local_timestamp(col.cast(pa.timestamp(t.unit, tz="Asia/Shanghai")))
+        col = col.cast(pa.date32())
+        t = col.type
+    if pa.types.is_date(t):
+        days = col.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        out = days.astype(np.int64)
+        return np.where(np.isnat(days), NAT, out)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
         text = pc.utf8_trim_whitespace(col.cast(pa.string()))
         empty = pc.or_kleene(pc.is_null(text), pc.equal(text, "")).fill_null(True)
-        parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-        exact = pc.equal(pc.utf8_length(text), 10).fill_null(False)  # no times, no short forms
-        good = pc.and_(pc.invert(pc.is_null(parsed)), exact).to_numpy(zero_copy_only=False)
+        shaped = pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
+        parsed = pc.strptime(
+            pc.if_else(shaped, text, pa.scalar(None, pa.string())),
+            format="%Y-%m-%d",
+            unit="s",
+            error_is_null=True,
+        )
+        back = pc.strftime(parsed, format="%Y-%m-%d")
+        good = pc.and_(shaped, pc.equal(back, text)).fill_null(False).to_numpy(zero_copy_only=False)
         is_empty = empty.to_numpy(zero_copy_only=False)
         days = pc.cast(parsed, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        arr = np.where(good, days.astype(np.int64), NAT)
+        out = np.where(good, days.astype(np.int64), NAT)
         bad = ~good & ~is_empty
         if bad.any():
-            raw = text.to_numpy(zero_copy_only=False)
-            for i in np.flatnonzero(bad & (error == None)):  # noqa: E711  (object array)
-                error[i] = f"{name}: {raw[i]!r} is not a date; write it as YYYY-MM-DD"
-        dates[name] = arr
-    text_cols: dict[str, S] = {}
-    for name in TEXT_COLUMNS:
-        if name in t.column_names:
-            values = t.column(name).cast(pa.string()).to_numpy(zero_copy_only=False)
-            text_cols[name] = np.array(
-                [None if v in (None, "") else v for v in values], dtype=object
+            raw = _strings(text)
+            errors.add(
+                bad,
+                "date-invalid",
+                lambda i: _date_message(name, raw[i]),
             )
-        else:
-            text_cols[name] = np.full(n, None, dtype=object)
-    ints: dict[str, I64] = {}
-    present: dict[str, B] = {}
-    for name in INT_COLUMNS:
-        if name not in t.column_names:
-            ints[name], present[name] = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-            continue
-        col = t.column(name)
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            stripped = pc.utf8_trim_whitespace(col)
-            col = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
+        return np.asarray(out, dtype=np.int64)
+    # numbers, booleans, anything else: never silently a date
+    present = pc.is_valid(col).to_numpy(zero_copy_only=False)
+    raw = _strings(col) if len(col) else np.array([], dtype=object)
+    errors.add(
+        present, "date-invalid", lambda i: _date_message(name, raw[i], "不是日期（数字不是日期）")
+    )
+    return np.full(len(col), NAT, dtype=np.int64)
+
+
+def _date_message(name: str, value: Any, why: str | None = None) -> tuple[str, str]:
+    if why is None:
         try:
-            as_float = pc.cast(col, pa.float64(), safe=False)
-        except pa.ArrowInvalid:
-            raw = col.to_numpy(zero_copy_only=False)
-            as_float = pa.array([_number(v) for v in raw], type=pa.float64())
-        values = as_float.to_numpy(zero_copy_only=False)
-        isnull = pc.is_null(as_float).to_numpy(zero_copy_only=False)
-        finite = ~isnull & ~np.isnan(np.where(isnull, 0.0, values))
-        whole = finite & (np.where(finite, values, 0.0) == np.round(np.where(finite, values, 0.0)))
-        raw_missing = pc.is_null(col).to_numpy(zero_copy_only=False)
-        bad = ~whole & ~raw_missing
-        for i in np.flatnonzero(bad & (error == None)):  # noqa: E711
-            error[i] = f"{name}: {col[int(i)].as_py()!r} is not a whole number of workdays"
-        ints[name] = np.where(whole, np.where(whole, values, 0).astype(np.int64), 0)
-        present[name] = whole
-    return Columns(n, dates, text_cols, ints, present, error)
+            to_date(str(value), name)
+            why = "不是 ISO 日期"
+        except GkDeadlineError as exc:
+            return exc.message_zh, exc.message_en
+    return f"{name} {value!r}：{why}；请写成 YYYY-MM-DD", f"{name} {value!r} is not a date"
 
 
-def _number(v: Any) -> float | None:
-    try:
-        return None if v is None else float(v)
-    except (TypeError, ValueError):
-        return float("nan")
+def read_text(col: Any) -> S:
+    """A column as Python strings (None where empty); the ``NA`` of a spreadsheet stays text."""
+    pa = _need_arrow()
+    import pyarrow.compute as pc
+
+    if pa.types.is_null(col.type):
+        return np.full(len(col), None, dtype=object)
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+    values = _strings(text)
+    values[values == ""] = None
+    return values
 
 
-# ----------------------------------------------------------------------------- kernel
+def read_ints(col: Any, name: str, errors: RowErrors) -> tuple[I64, B]:
+    """A column of whole numbers (``20``, ``20.0``, ``"20"``); anything else is an error."""
+    pa = _need_arrow()
+    n = len(col)
+    out = np.zeros(n, dtype=np.int64)
+    present = np.zeros(n, dtype=bool)
+    if pa.types.is_integer(col.type):
+        values = col.to_numpy(zero_copy_only=False)
+        valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        out[valid] = np.asarray(values, dtype=object)[valid].astype(np.int64)
+        return out, valid
+    if pa.types.is_boolean(col.type):
+        valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        errors.add(
+            valid,
+            "field-invalid",
+            lambda i: (f"{name}：布尔值不是工作日数", f"{name}: a boolean is not a number"),
+        )
+        return out, np.zeros(n, dtype=bool)
+    raw = read_text(col)
+    for i, v in enumerate(raw):
+        if v is None:
+            continue
+        try:
+            f = float(v)
+            if f != int(f):
+                raise ValueError
+            out[i] = int(f)
+            present[i] = True
+        except (ValueError, OverflowError):
+            errors.add(
+                np.arange(n) == i,
+                "field-invalid",
+                lambda j, v=v: (f"{name} {v!r} 不是整数", f"{name} {v!r} is not a whole number"),
+            )
+    return out, present
+
+
+# ----------------------------------------------------------------------------- the long form
+
+
+@dataclass
+class Long:
+    """Events of many cases, one entry per event (any input shape ends up here)."""
+
+    n_cases: int
+    case: I64  # which case (0 … n_cases-1)
+    num: I64  # event number
+    day: I64  # epoch days
+    p: list[I64]  # three engine parameters (dates still as epoch days; NONE where absent)
+    p_is_date: list[B]
+    row: I64  # input row (for errors in event logs)
+    profile: S  # per case
+    errors: RowErrors  # per case
+
+
+def _param_values(
+    spec: EventSpec, prm: Param, col: Any, name: str, errors: RowErrors, rows: I64 | None
+) -> tuple[I64, B]:
+    """The engine codes of one parameter column (and where a value is present)."""
+    n = len(col)
+    if prm.kind == "date":
+        days = read_dates(col, name, errors)
+        return days, days != NAT
+    if prm.kind in ("enum", "flag", "text"):
+        text = read_text(col)
+        present = np.asarray(text != None, dtype=bool)  # noqa: E711
+        if prm.kind == "flag":
+            return present.astype(np.int64), present
+        if prm.kind == "text":
+            return np.zeros(n, dtype=np.int64), present
+        codes = np.zeros(n, dtype=np.int64)
+        for k, v in enumerate(prm.values):
+            codes[text == v] = k + 1
+        bad = present & (codes == 0)
+        if bad.any():
+            allowed = "、".join(prm.values)
+            errors.add(
+                bad,
+                "field-invalid",
+                lambda i: (
+                    f"{name} {text[i]!r} 不是可用的值（{allowed}）",
+                    f"{name} {text[i]!r} is not one of {', '.join(prm.values)}",
+                ),
+            )
+        return codes, present
+    values, present = read_ints(col, name, errors)
+    low = present & (values < 1)
+    errors.add(
+        low,
+        "field-invalid",
+        lambda i: (
+            f"{name}：{values[i]} 不是正整数",
+            f"{name}: {values[i]} is not a positive number",
+        ),
+    )
+    return values, present
+
+
+def one_row_long(t: Any, default_profile: str) -> Long:
+    """The one-row-per-case table as events."""
+    n = t.num_rows
+    names = set(t.column_names)
+    errors = RowErrors(n)
+    if "received" not in names:
+        raise InputError(
+            f"表中没有 received 列（现有列：{'、'.join(t.column_names) or '无'}）；每行一件申请，至少要有收到申请的日期",
+            code="column-missing",
+            message_en=(
+                f"the table has no 'received' column (columns: {', '.join(t.column_names) or 'none'})"
+            ),
+            field="received",
+        )
+    if len(set(t.column_names)) != len(t.column_names):
+        dup = sorted({c for c in t.column_names if t.column_names.count(c) > 1})
+        raise InputError(
+            f"列名重复：{'、'.join(dup)}",
+            code="column-duplicate",
+            message_en=f"duplicated column names: {', '.join(dup)}",
+        )
+    cases_, nums, days = [], [], []
+    ps: list[list[I64]] = [[], [], []]
+    pdate: list[list[B]] = [[], [], []]
+    for spec in SPECS:
+        if spec.date_column is None or spec.date_column not in names:
+            for prm in spec.params:  # a field without its event's date is an error
+                if prm.column in names and prm.column != "consultation_party":
+                    present = read_text(t.column(prm.column)) != None  # noqa: E711
+                    errors.add(
+                        np.asarray(present, dtype=bool),
+                        "field-without-event",
+                        lambda i, c=prm.column, d=spec.date_column: (
+                            f"{c} 有值，但没有 {d} 列",
+                            f"{c} is given without a {d} column",
+                        ),
+                    )
+            continue
+        d = read_dates(t.column(spec.date_column), spec.date_column, errors)
+        has = d != NAT
+        slots = [np.full(n, core.NONE, dtype=np.int64) for _ in range(3)]
+        slot_dates = [np.zeros(n, dtype=bool) for _ in range(3)]
+        for prm in spec.params:
+            col_name = prm.column
+            if col_name is None:
+                continue
+            if col_name not in names:
+                if prm.required:
+                    errors.add(
+                        has,
+                        "field-missing",
+                        lambda i, c=col_name, s=spec: (
+                            f"事件 {s.type}：缺少必填字段 {c}",
+                            f"event {s.type}: field {c} is required",
+                        ),
+                    )
+                continue
+            values, present = _param_values(spec, prm, t.column(col_name), col_name, errors, None)
+            if prm.required:
+                errors.add(
+                    has & ~present,
+                    "field-missing",
+                    lambda i, c=col_name, s=spec: (
+                        f"事件 {s.type}：缺少必填字段 {c}",
+                        f"event {s.type}: field {c} is required",
+                    ),
+                )
+            shared = col_name == "consultation_party"  # one party for the row's consultation
+            if not shared:
+                errors.add(
+                    present & ~has,
+                    "field-without-event",
+                    lambda i, c=col_name, dc=spec.date_column: (
+                        f"{c} 有值，但 {dc} 为空",
+                        f"{c} is given without a {dc} date",
+                    ),
+                )
+            if prm.slot is not None:
+                if prm.kind == "date":
+                    slots[prm.slot] = np.where(present, values, core.NONE)
+                    slot_dates[prm.slot] = present
+                elif prm.kind in ("enum", "flag"):
+                    slots[prm.slot] = values
+                else:
+                    slots[prm.slot] = np.where(present, values, core.NONE)
+        idx = np.flatnonzero(has)
+        cases_.append(idx)
+        nums.append(np.full(len(idx), spec.num, dtype=np.int64))
+        days.append(d[idx])
+        for k in range(3):
+            ps[k].append(slots[k][idx])
+            pdate[k].append(slot_dates[k][idx])
+    profile = (
+        read_text(t.column("profile")) if "profile" in names else np.full(n, None, dtype=object)
+    )
+    profile = np.where(profile == None, default_profile, profile)  # noqa: E711
+    case = np.concatenate(cases_) if cases_ else np.zeros(0, dtype=np.int64)
+    return Long(
+        n_cases=n,
+        case=case,
+        num=np.concatenate(nums) if nums else np.zeros(0, dtype=np.int64),
+        day=np.concatenate(days) if days else np.zeros(0, dtype=np.int64),
+        p=[np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in ps],
+        p_is_date=[np.concatenate(x) if x else np.zeros(0, dtype=bool) for x in pdate],
+        row=case.copy(),
+        profile=profile,
+        errors=errors,
+    )
+
+
+FIELD_OWNERS: dict[str, list[tuple[EventSpec, Param]]] = {}
+for _spec in SPECS:
+    for _prm in _spec.params:
+        FIELD_OWNERS.setdefault(_prm.field, []).append((_spec, _prm))
+
+
+def event_log_long(t: Any, default_profile: str) -> tuple[Long, Any, I64]:
+    """An event log (one row per event) as the long form; returns it, the case ids (in order of
+    first appearance) and, per case, the input row of its first bad event (-1: none)."""
+    pa = _need_arrow()
+    import pyarrow.compute as pc
+
+    names = set(t.column_names)
+    for need in ("case_id", "type", "date"):
+        if need not in names:
+            raise InputError(
+                f"事件表没有 {need} 列（现有列：{'、'.join(t.column_names) or '无'}）",
+                code="column-missing",
+                message_en=f"the event log has no {need!r} column",
+                field=need,
+            )
+    n_rows = t.num_rows
+    ids = pc.dictionary_encode(t.column("case_id").cast(pa.string())).combine_chunks()
+    case = np.asarray(ids.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    case_ids = ids.dictionary
+    n = len(case_ids)
+    missing_id = pc.is_null(t.column("case_id")).to_numpy(zero_copy_only=False)
+    if missing_id.any():
+        first = int(np.flatnonzero(missing_id)[0])
+        raise InputError(
+            f"第 {first} 行没有 case_id；每个事件都要写明它属于哪一件申请",
+            code="field-missing",
+            message_en=f"row {first} has no case_id",
+            row=first,
+            field="case_id",
+        )
+    row_err = RowErrors(n_rows)
+    types = read_text(t.column("type"))
+    num = np.zeros(n_rows, dtype=np.int64)
+    for spec in SPECS:
+        num[types == spec.type] = spec.num
+    row_err.add(
+        num == 0,
+        "event-type-unknown",
+        lambda i: (
+            f"未知的事件类型 {types[i]!r}",
+            f"unknown event type {types[i]!r}",
+        ),
+    )
+    day = read_dates(t.column("date"), "date", row_err)
+    row_err.add(
+        (day == NAT) & (num != 0),
+        "field-missing",
+        lambda i: ("缺少必填字段 date", "field date is required"),
+    )
+    p = [np.full(n_rows, core.NONE, dtype=np.int64) for _ in range(3)]
+    pdate = [np.zeros(n_rows, dtype=bool) for _ in range(3)]
+    for fname, owners in FIELD_OWNERS.items():
+        if fname not in names:
+            for spec, prm in owners:
+                if prm.required:
+                    row_err.add(
+                        num == spec.num,
+                        "field-missing",
+                        lambda i, f=fname: (f"缺少必填字段 {f}", f"field {f} is required"),
+                    )
+            continue
+        col = t.column(fname)
+        present_any = np.asarray(read_text(col) != None, dtype=bool)  # noqa: E711
+        owned = np.zeros(n_rows, dtype=bool)
+        for spec, prm in owners:
+            rows = num == spec.num
+            owned |= rows
+            values, present = _param_values(spec, prm, col, fname, row_err, None)
+            if prm.required:
+                row_err.add(
+                    rows & ~present,
+                    "field-missing",
+                    lambda i, f=fname: (f"缺少必填字段 {f}", f"field {f} is required"),
+                )
+            if prm.slot is not None:
+                sel = rows & present if prm.kind in ("date", "int") else rows
+                p[prm.slot] = np.where(sel, values, p[prm.slot])
+                if prm.kind == "date":
+                    pdate[prm.slot] |= rows & present
+        row_err.add(
+            present_any & ~owned & (num != 0),
+            "field-unknown",
+            lambda i, f=fname: (
+                f"事件 {types[i]} 没有字段 {f}",
+                f"event {types[i]} has no field {f}",
+            ),
+        )
+    # each case's first bad row becomes the case's error
+    errors = RowErrors(n)
+    error_row = np.full(n, -1, dtype=np.int64)
+    for r in np.flatnonzero(~row_err.ok):
+        c = case[r]
+        if errors.code[c] is None:
+            errors.code[c] = row_err.code[r]
+            errors.text[c] = f"第 {int(r)} 行：{row_err.text[r]}"
+            error_row[c] = r
+    profile = np.full(n, default_profile, dtype=object)
+    if "profile" in names:
+        prof_rows = read_text(t.column("profile"))
+        has = np.flatnonzero(prof_rows != None)  # noqa: E711
+        # the first profile given for a case wins; a different one later is an error
+        for r in has[::-1]:
+            profile[case[r]] = prof_rows[r]
+        clash = np.asarray(prof_rows != None, dtype=bool) & (prof_rows != profile[case])  # noqa: E711
+        for r in np.flatnonzero(clash):
+            c = case[r]
+            if errors.code[c] is None:
+                errors.code[c] = "field-invalid"
+                errors.text[c] = (
+                    f"第 {int(r)} 行：profile {prof_rows[r]!r} 与该案件此前的 {profile[c]!r} 不同"
+                )
+                error_row[c] = r
+    keep = num != 0
+    long = Long(
+        n_cases=n,
+        case=case[keep],
+        num=num[keep],
+        day=np.where(day == NAT, 0, day)[keep],
+        p=[x[keep] for x in p],
+        p_is_date=[x[keep] for x in pdate],
+        row=np.arange(n_rows, dtype=np.int64)[keep],
+        profile=profile,
+        errors=errors,
+    )
+    return long, case_ids, error_row
+
+
+# ----------------------------------------------------------------------------- computing
+
+
+@dataclass
+class Outputs:
+    """Result columns, one entry per case."""
+
+    due: I64
+    due_earliest: I64
+    due_latest: I64
+    status: S
+    on_time: S
+    remaining: S
+    late: S
+    findings: S
+    findings_zh: S
+    error_code: S
+    error: S
+
+
+def _kernels() -> Any:
+    from gkdeadline.jit import compiled
+
+    return compiled(
+        "gkdeadline.calendar.kernels", "gkdeadline.engine.core", "gkdeadline.engine.batch_core"
+    )
 
 
 @dataclass
 class _Group:
-    """The rows of one profile, and the arrays the kernel works on."""
-
     profile: Profile
     cal: Calendar
-    rows: I64
-    col: Columns
+    cases: I64  # case indices of this group
+    rules: list[CaseRules]
+    prow: I64  # per case of the group: its row in ``rules``
 
 
-def _or_none(mask: B, values: npt.NDArray[Any]) -> S:
-    """``values`` where ``mask`` holds, else None (an object column)."""
-    out = np.full(mask.shape, None, dtype=object)
-    out[mask] = values[mask]
-    return out
-
-
-def _coverage(cal: Calendar, unknown: I64, i: int) -> str:
-    return str(cal.coverage_error(int(unknown[i])))
-
-
-def _const(text: str, i: int) -> str:
-    return text
-
-
-def _before_receipt(name: str, v: I64, receipt: I64, i: int) -> str:
-    return f"{name} {_day_str(v[i])} is before the statutory receipt date {_day_str(receipt[i])}"
-
-
-def _after_answer(name: str, ans: I64, i: int) -> str:
-    return f"{name}: the case was answered on {_day_str(ans[i])}; no events may follow"
-
-
-def _day(d: Any) -> date:
-    return date.fromordinal(int(d) + EPOCH_ORDINAL)
-
-
-def _day_str(d: Any) -> str:
-    return _day(d).isoformat()
-
-
-class _Errors:
-    """First error per row wins; later checks never overwrite an earlier reason."""
-
-    def __init__(self, initial: S) -> None:
-        self.text = initial
-        self._ok: B = np.asarray(initial == None, dtype=bool)  # noqa: E711
-
-    def add(self, mask: B, message: Callable[[int], str]) -> None:
-        idx = np.flatnonzero(mask & self._ok)
-        for i in idx:
-            self.text[i] = message(int(i))
-        self._ok[idx] = False
-
-    def take(self, rows: I64, part: _Errors) -> None:
-        """Adopt the errors a group computed for ``rows``."""
-        self.text[rows] = part.text
-        self._ok[rows] = part._ok
-
-    @property
-    def ok(self) -> B:
-        return self._ok.copy()
-
-
-def _skipping(
-    cal: Calendar, start: I64, n: I64, spans: list[tuple[I64, I64, B]]
-) -> tuple[I64, I64, B]:
-    """``periods._add_workdays_skipping`` vectorised, for spans sorted and merged per row."""
-    cursor, remaining = start.copy(), n.copy()
-    unknown = np.full(start.shape, OK, dtype=np.int64)
-    projected = np.zeros(start.shape, dtype=bool)
-    for first, last, has in spans:
-        active = has & (last > cursor)
-        begins = active & (first <= cursor + 1)
-        cursor = np.where(begins, last, cursor)
-        later = active & ~begins
-        cand, u1, p1 = add_masked(cal, cursor, remaining)
-        hits = later & (cand >= first)
-        used, u2, p2 = between_masked(cal, cursor, first - 1)
-        unknown = np.minimum(unknown, np.where(later, u1, OK))
-        unknown = np.minimum(unknown, np.where(hits, u2, OK))
-        projected |= (later & p1) | (hits & p2)
-        remaining = np.where(hits, remaining - used, remaining)
-        cursor = np.where(hits, last, cursor)
-    result, u3, p3 = add_masked(cal, cursor, remaining)
-    return result, np.minimum(unknown, u3), projected | p3
-
-
-def _merge(a: tuple[I64, I64, B], b: tuple[I64, I64, B]) -> list[tuple[I64, I64, B]]:
-    """Two optional spans per row → at most two sorted, non-overlapping ones."""
-    (f1, l1, h1), (f2, l2, h2) = a, b
-    swap = h2 & (~h1 | (f2 < f1))
-    fa, la, ha = np.where(swap, f2, f1), np.where(swap, l2, l1), np.where(swap, h2, h1)
-    fb, lb, hb = np.where(swap, f1, f2), np.where(swap, l1, l2), np.where(swap, h1, h2)
-    overlap = ha & hb & (fb <= la + 1)
-    la = np.where(overlap, np.maximum(la, lb), la)
-    return [(fa, la, ha), (fb, lb, hb & ~overlap)]
-
-
-def _rule_arrays(profile: Profile, days: I64, present: B, topic: str) -> tuple[I64, list[Any]]:
-    """Per row, the index into a list of rules in force on that day (-1: none).
-
-    Which rule applies changes only on the effective dates of the rules involved, so the
-    lookup is a ``searchsorted`` over those few dates, not a call per row.
-    """
-    idx = np.full(days.shape, -1, dtype=np.int64)
-    rules: list[Any] = []
-    if not present.any():
-        return idx, rules
-    involved = []
-    chain: Profile | None = profile
-    while chain is not None:
-        involved += [r for r in chain.rules if r.topic == topic]
-        chain = chain.fallback()
-    points = {date(1900, 1, 1)}
-    for r in involved:
-        if r.effective_from is not None:
-            points.add(r.effective_from)
-        if r.effective_to is not None and r.effective_to < date.max:
-            points.add(date.fromordinal(r.effective_to.toordinal() + 1))
-    starts = sorted(points)
-    at_point = []
-    for p in starts:
-        found = profile.rule_for(topic, p)
-        if found is not None and found not in rules:
-            rules.append(found)
-        at_point.append(rules.index(found) if found is not None else -1)
-    edges = np.asarray([p.toordinal() - EPOCH_ORDINAL for p in starts], dtype=np.int64)
-    k = np.searchsorted(edges, days[present], side="right") - 1
-    idx[present] = np.asarray(at_point, dtype=np.int64)[np.maximum(k, 0)]
-    return idx, rules
-
-
-def _amounts(idx: I64, rules: list[Any]) -> I64:
-    table = np.asarray([r.duration.amount for r in rules] + [0], dtype=np.int64)
-    return table[np.where(idx >= 0, idx, len(rules))]
-
-
-def _compute(
-    g: _Group, cutoff: int, as_of: int, strict: B, errors: _Errors, out: dict[str, Any]
-) -> None:
-    """Fill ``out`` (full-length arrays) for the rows of one profile group.
-
-    Events after ``cutoff`` are treated as not having happened; ``as_of`` is the status date.
-    Where ``strict`` is False the pass only validates events (as ``Case.add`` does): a final
-    deadline the calendar cannot compute is not an error there.
-    """
-    c, cal, profile = g.col, g.cal, g.profile
-    rows = g.rows
-    err = _Errors(errors.text[rows])
-
-    def d(name: str) -> I64:
-        return c.dates[name][rows]
-
-    def has(arr: I64) -> B:
-        present: B = arr != NAT
-        return present
-
-    channel = c.text["channel"][rows]
-    channel = np.where(channel == None, "in_person", channel)  # noqa: E711
-    received, confirmed = d("received"), d("confirmed")
-    err.add(~has(received), lambda i: "received: the date the request was received is missing")
-    bad_channel = ~np.isin(channel, CHANNELS)
-    err.add(bad_channel, lambda i: f"channel: {channel[i]!r} is not one of {', '.join(CHANNELS)}")
-    needs_conf = np.isin(channel, ("letter", "online", "fax"))
-    err.add(
-        needs_conf & ~has(confirmed),
-        lambda i: (
-            f"event 0 (received): channel {channel[i]!r} needs 'confirmed': the receipt date is"
-            f" the date of confirmation (条例第三十一条{CHANNEL_ITEM.get(str(channel[i]), '')})"
-        ),
-    )
-    err.add(
-        ~needs_conf & ~bad_channel & has(confirmed),
-        lambda i: (
-            f"event 0 (received): 'confirmed' applies to letter, online and fax, not {channel[i]!r}"
-        ),
-    )
-    err.add(
-        has(confirmed) & has(received) & (confirmed < received),
-        lambda i: (
-            f"event 0 (received): confirmed {_day_str(confirmed[i])} is before the request arrived"
-        ),
-    )
-    receipt = np.where(has(confirmed), confirmed, received)
-    err.add(
-        has(receipt) & (receipt > as_of),
-        lambda i: (
-            f"as-of date {_day_str(as_of)} is before the request was received ({_day_str(receipt[i])})"
-        ),
-    )
-    # events after the cutoff have not happened yet
-    ev = {name: d(name) for name in EVENT_ORDER if name != "received"}
-    ev = {k: np.where(v > cutoff, NAT, v) for k, v in ev.items()}
-    until = np.where(has(ev["delay_set"]), d("delay_until"), NAT)
-    for name, v in ev.items():
-        err.add(has(v) & has(receipt) & (v < receipt), partial(_before_receipt, name, v, receipt))
-    ans = ev["answered"]
-    for name, v in ev.items():
-        if name != "answered":
-            err.add(has(v) & has(ans) & (v > ans), partial(_after_answer, name, ans))
-    cr_req, cr_rec = ev["correction_requested"], ev["correction_received"]
-    err.add(
-        has(cr_rec) & (~has(cr_req) | (cr_rec < cr_req)),
-        lambda i: (
-            "correction_received: no correction was requested before it; record correction_requested first"
-        ),
-    )
-    cs, ce = ev["consultation_started"], ev["consultation_ended"]
-    party = c.text["consultation_party"][rows]
-    party = np.where(party == None, "third_party", party)  # noqa: E711
-    err.add(
-        (has(cs) | has(ce)) & ~np.isin(party, PARTIES),
-        lambda i: f"consultation_party: {party[i]!r} is not one of third_party, agency",
-    )
-    err.add(
-        has(ce) & (~has(cs) | (ce < cs)),
-        lambda i: "consultation_ended: no open consultation; record consultation_started first",
-    )
-    sus, res = ev["suspended"], ev["resumed"]
-    err.add(
-        has(res) & (~has(sus) | (res < sus)),
-        lambda i: "resumed: the period is not suspended; record suspended first",
-    )
-    reason = c.text["suspension_reason"][rows]
-    err.add(has(sus) & (reason == None), lambda i: "suspended: suspension_reason is required")  # noqa: E711
-    ext = ev["extension"]
-    ext_given = c.int_present["extension_workdays"][rows]
-    ext_n_given = c.ints["extension_workdays"][rows]
-    raw_ext_given = ext_given & has(d("extension"))
-    err.add(
-        ext_given & ~has(d("extension")),
-        lambda i: "extension_workdays: given without an extension date",
-    )
-    err.add(raw_ext_given & (ext_n_given < 1), lambda i: "extension_workdays: must be at least 1")
-    err.add(
-        has(d("delay_until")) & ~has(d("delay_set")),
-        lambda i: "delay_until: given without a delay_set date",
-    )
-    dl = ev["delay_set"]
-    err.add(has(dl) & ~has(until), lambda i: "delay_set: delay_until is required")
-    err.add(
-        has(dl) & has(until) & (until <= dl),
-        lambda i: f"delay_set: 'until' {_day_str(until[i])} must be after the event date",
-    )
-
-    # ------------------------------------------------------------------ rules by receipt date
-    ok = err.ok & has(receipt)
-    reply_idx, reply_rules = _rule_arrays(profile, receipt, ok, "request.reply")
-    err.add(
-        ok & (reply_idx < 0),
-        lambda i: f"profile {profile.id} has no rule for request.reply in force",
-    )
-    ext_idx, ext_rules = _rule_arrays(profile, receipt, ok & has(ext), "request.extension")
-    err.add(
-        ok & has(ext) & (ext_idx < 0),
-        lambda i: f"extension: profile {profile.id} has no rule for request.extension in force",
-    )
-    delay_idx, _ = _rule_arrays(profile, receipt, ok & has(dl), "request.delay")
-    err.add(
-        ok & has(dl) & (delay_idx < 0),
-        lambda i: (
-            f"delay_set: profile {profile.id} has no rule for request.delay in force on {_day_str(receipt[i])}"
-        ),
-    )
-    party_n = np.zeros(len(rows), dtype=np.int64)
-    for p in PARTIES:
-        sel = ok & has(cs) & (party == p)
-        pidx, prules = _rule_arrays(profile, cs, sel, PARTY_TOPIC[p])
-        missing = f"consultation_started: profile {profile.id} has no rule for {PARTY_TOPIC[p]}"
-        err.add(sel & (pidx < 0), partial(_const, missing))
-        if prules:
-            party_n = np.where(sel & (pidx >= 0), _amounts(pidx, prules), party_n)
-    reply_n = _amounts(reply_idx, reply_rules)
-    ext_max = _amounts(ext_idx, ext_rules) if ext_rules else np.zeros(len(rows), dtype=np.int64)
-    ext_n = np.where(ext_given, ext_n_given, ext_max)
-    err.add(
-        ok & has(ext) & (ext_idx >= 0) & (ext_n > ext_max),
-        lambda i: (
-            f"extension: {ext_n[i]} workdays exceeds the maximum extension of {ext_max[i]} workdays"
-        ),
-    )
-
-    # ------------------------------------------------------------------ spans and the clock
-    checked = np.full(len(rows), OK, dtype=np.int64)  # needed to validate the events
-    unknown = np.full(len(rows), OK, dtype=np.int64)  # needed for the final deadline
-    projected = np.zeros(len(rows), dtype=bool)
-    limit, u_lim, p_ = add_masked(
-        cal, np.where(has(cs), cs, receipt), np.where(has(cs), party_n, 0)
-    )
-    lim_unknown = has(cs) & (u_lim != OK)  # the party's own deadline is beyond the calendar
-    projected |= has(cs) & ~lim_unknown & p_
-    capped = np.where(lim_unknown, ce, np.minimum(ce, limit))  # an ended consultation's last day
-    c_last = np.where(has(ce), capped, limit)
-    unknown = np.minimum(unknown, np.where(has(cs) & ~has(ce) & lim_unknown, u_lim, OK))
-    open_susp = has(sus) & ~has(res)
-
-    def spans_until(t: I64) -> tuple[list[tuple[I64, I64, B]], I64]:
-        """The spans as the engine knew them on day ``t`` (same-day order: ended before t)."""
-        c_has = has(cs) & (cs <= t)
-        ended = has(ce) & (ce <= t)
-        last = np.where(ended, capped, limit)
-        s_has = has(sus) & has(res) & (res <= t)
-        needs = np.where(c_has & ~ended & lim_unknown, u_lim, OK)
-        return _merge((cs, last, c_has), (sus, res, s_has)), needs
-
-    final_spans = _merge((cs, c_last, has(cs)), (sus, res, has(sus) & has(res)))
-    start = np.where(has(cr_rec), cr_rec, receipt)
-    awaiting = has(cr_req) & ~has(cr_rec)
-
-    # extension checks, on the state the engine had on the extension's day
-    e = has(ext) & err.ok
-    awaiting_at = has(cr_req) & (cr_req <= ext) & (~has(cr_rec) | (cr_rec > ext))
-    susp_at = has(sus) & (sus <= ext) & (~has(res) | (res > ext))
-    err.add(
-        e & (awaiting_at | susp_at),
-        lambda i: (
-            "extension: there is no running deadline to extend (awaiting correction or suspended)"
-        ),
-    )
-    err.add(
-        e & has(dl) & (dl < ext),
-        lambda i: (
-            "extension: the deadline was set by a delay (第三十五条); it cannot also be extended"
-        ),
-    )
-    e = has(ext) & err.ok
-    start_at = np.where(has(cr_rec) & (cr_rec <= ext), cr_rec, receipt)
-    at_ext, needs = spans_until(ext)
-    due_at, u, p_ = _skipping(cal, np.where(e, start_at, receipt), np.where(e, reply_n, 1), at_ext)
-    u = np.minimum(u, needs)
-    checked = np.minimum(checked, np.where(e, u, OK))
-    err.add(
-        e & (u == OK) & (ext > due_at),
-        lambda i: (
-            f"extension: the deadline {_day_str(due_at[i])} had already passed; an extension must be granted before it"
-        ),
-    )
-
-    live = err.ok & has(receipt)
-    running = live & ~awaiting & ~open_susp
-    base, u, p_ = _skipping(
-        cal, np.where(running, start, receipt), np.where(running, reply_n, 1), final_spans
-    )
-    counted = running & ~has(dl)  # a 第三十五条 delay replaces the ordinary period outright
-    unknown = np.minimum(unknown, np.where(counted, u, OK))
-    projected |= counted & p_
-    extended = counted & has(ext)
-    due_ext, u, p_ = _skipping(cal, base, np.where(extended, ext_n, 0), final_spans)
-    unknown = np.minimum(unknown, np.where(extended, u, OK))
-    projected |= extended & p_
-    due = np.where(extended, due_ext, base)
-    due = np.where(running & has(dl), until, due)
-    due = np.where(running, due, NAT)
-
-    first_unknown = np.minimum(checked, np.where(strict, unknown, OK))
-    err.add(live & (first_unknown != OK), partial(_coverage, cal, first_unknown))
-    live = err.ok & has(receipt)
-    due = np.where(live, due, NAT)
-
-    # ------------------------------------------------------------------ status and the rest
-    answered = live & has(ans)
-    in_span = np.zeros(len(rows), dtype=bool)
-    for first, last, h in final_spans:
-        in_span |= h & (first <= as_of) & (as_of <= last)
-    code = np.where(has(due) & (as_of > due), 1, 0)
-    code = np.where(open_susp | in_span, 2, code)
-    code = np.where(awaiting, 3, code)
-    code = np.where(answered, 4, code)
-    status = _STATUS[code]
-    on_time = _or_none(answered, np.where(has(due), ans <= due, True))
-
-    # remaining workdays in (as_of, due] minus span days, as the scalar engine counts them
-    want = live & ~answered & has(due)
-    lo, hi = np.minimum(as_of, due), np.maximum(as_of, due)
-    sign = np.where(as_of <= due, 1, -1)
-    total, u_rem, p_ = between_masked(cal, np.where(want, lo, 0), np.where(want, hi, 0))
-    for first, last, h in final_spans:
-        a = np.maximum(first, lo + 1)
-        b = np.minimum(last, hi)
-        part = want & h & (a <= b)
-        inside, u2, _ = between_masked(cal, np.where(part, a - 1, 0), np.where(part, b, 0))
-        total = total - np.where(part, inside, 0)
-        u_rem = np.minimum(u_rem, np.where(part, u2, OK))
-    remaining = _or_none(want & (u_rem == OK), sign * total)
-
-    warnings = _warnings(
-        g,
-        rows,
-        err,
-        receipt,
-        cr_req,
-        channel,
-        received,
-        confirmed,
-        has(sus),
-        projected,
-        want & (u_rem != OK),
-        u_rem,
-        answered & ~has(due),
-    )
-
-    good = err.ok
-    for name, values in (
-        ("due", due),
-        ("status", _or_none(good, status)),
-        ("on_time", _or_none(good, on_time)),
-        ("remaining_workdays", _or_none(good, remaining)),
-        ("warnings", _or_none(good, warnings)),
-    ):
-        out[name][rows] = values
-    errors.take(rows, err)
-
-
-def _warnings(
-    g: _Group,
-    rows: I64,
-    err: _Errors,
-    receipt: I64,
-    cr_req: I64,
-    channel: S,
-    received: I64,
-    confirmed: I64,
-    suspended: B,
-    projected: B,
-    remaining_unknown: B,
-    u_rem: I64,
-    answered_without_due: B,
-) -> S:
-    """The scalar engine's compliance warnings, for the cases a one-row schema can express."""
-    cal, profile = g.cal, g.profile
-    notes: dict[Any, list[str]] = defaultdict(list)  # row position → its warnings
-    ok = err.ok
-    late_letter = ok & (channel == "letter") & (confirmed != NAT) & (confirmed > received)
-    for i in np.flatnonzero(late_letter):
-        notes[i].append(late_letter_warning(_day(received[i]), _day(confirmed[i])))
-    has_req = ok & (cr_req != NAT)
-    nidx, nrules = _rule_arrays(profile, receipt, has_req, "request.correction-notice")
-    if nrules:
-        notice_due, u, _ = add_masked(cal, receipt, _amounts(nidx, nrules))
-        late = has_req & (nidx >= 0) & (u == OK) & (cr_req > notice_due)
-        for i in np.flatnonzero(late):
-            notice = nrules[int(nidx[i])]
-            notes[i].append(late_correction_warning(_day(cr_req[i]), _day(notice_due[i]), notice))
-    if (ok & suspended).any():
-        ridx, rrules = _rule_arrays(profile, receipt, ok & suspended, "request.reply")
-        national = get_profile(NATIONAL)
-        for i in np.flatnonzero(ok & suspended & (ridx >= 0)):
-            reply = rrules[int(ridx[i])]
-            if "suspension" in reply.excludes:
-                continue
-            nat = national.rule_for(reply.topic, _day(receipt[i]))
-            if nat is None or "suspension" not in nat.excludes:
-                notes[i].append(no_basis_warning(reply, "suspension"))
-    for i in np.flatnonzero(ok & remaining_unknown):
-        notes[i].append(remaining_unknown_warning(cal.coverage_error(int(u_rem[i]))))
-    for i in np.flatnonzero(ok & answered_without_due):
-        notes[i].append(ANSWERED_WITHOUT_DUE)
-    for i in np.flatnonzero(ok & projected):
-        notes[i].append(PROJECTED_WARNING)
-    text = np.full(len(rows), None, dtype=object)
-    for row, lines in notes.items():
-        text[row] = "\n".join(lines)  # one warning per line
-    return text
-
-
-# ----------------------------------------------------------------------------- entry point
-
-
-def compute(
-    columns: Columns,
+def compute_long(
+    long: Long,
     *,
-    profile: str = NATIONAL,
     as_of: date | None = None,
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
-) -> dict[str, Any]:
-    """The output columns for parsed input columns (numpy arrays, one entry per row)."""
-    n = columns.n
-    day = (as_of or today()).toordinal() - EPOCH_ORDINAL
-    errors = _Errors(columns.error.copy())
-    out: dict[str, Any] = {name: np.full(n, None, dtype=object) for name in OUTPUT_COLUMNS[1:-1]}
-    out["due"] = np.full(n, NAT, dtype=np.int64)
-    prof = columns.text["profile"]
-    prof = np.where(prof == None, profile, prof)  # noqa: E711
-    for pid in np.unique(prof.astype(str)):
-        rows = np.flatnonzero(prof == pid)
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
+) -> Outputs:
+    """Every case of ``long``, computed by the compiled core."""
+    cat = catalogue or default_catalogue()
+    n = long.n_cases
+    errors = long.errors
+    day = as_of or today()
+    res = Outputs(
+        due=np.full(n, NAT, dtype=np.int64),
+        due_earliest=np.full(n, NAT, dtype=np.int64),
+        due_latest=np.full(n, NAT, dtype=np.int64),
+        status=np.full(n, None, dtype=object),
+        on_time=np.full(n, None, dtype=object),
+        remaining=np.full(n, None, dtype=object),
+        late=np.full(n, None, dtype=object),
+        findings=np.full(n, None, dtype=object),
+        findings_zh=np.full(n, None, dtype=object),
+        error_code=errors.code,
+        error=errors.text,
+    )
+    # replay order: by case, date, same-day rank, input order
+    order = np.lexsort((np.arange(len(long.num)), _rank(long.num), long.day, long.case))
+    case = long.case[order]
+    counts = np.bincount(case, minlength=n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    num, dayv = long.num[order], long.day[order]
+    p = [x[order] for x in long.p]
+    pdate = [x[order] for x in long.p_is_date]
+    # the date choosing each case's rules: the first received event's confirmation, else its day
+    era = np.full(n, NAT, dtype=np.int64)
+    rec = num == BY_TYPE["received"].num
+    rec_case = case[rec]
+    rec_era = np.where(p[1][rec] != core.NONE, p[1][rec], dayv[rec])
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, rec_case, dayv[rec])
+    pick = dayv[rec] == first[rec_case]
+    era[rec_case[pick]] = rec_era[pick]
+    errors.add(
+        (era == NAT) & (counts > 0),
+        "missing-received",
+        lambda i: (PROBLEMS[core.E_MISSING_RECEIVED].zh, PROBLEMS[core.E_MISSING_RECEIVED].en),
+    )
+    errors.add(
+        counts == 0,
+        "missing-received",
+        lambda i: (PROBLEMS[core.E_MISSING_RECEIVED].zh, PROBLEMS[core.E_MISSING_RECEIVED].en),
+    )
+    for pid in np.unique(long.profile.astype(str)):
+        in_group = np.asarray(long.profile == pid, dtype=bool)
         try:
-            p = get_profile(str(pid))
+            prof = cat.get(str(pid))
         except GkDeadlineError as exc:
-            errors.add(np.isin(np.arange(n), rows), partial(_const, f"profile: {exc}"))
+            errors.add(in_group, exc.code, lambda i, e=exc: (e.message_zh, e.message_en))
             continue
-        cal = p.calendar(schedules, projection)
-        # Like Case: every event is validated, then the status reflects events up to as_of.
-        later = np.zeros(len(rows), dtype=bool)
-        for name in EVENT_ORDER[1:]:
-            v = columns.dates[name][rows]
-            later |= (v != NAT) & (v > day)
-        _compute(_Group(p, cal, rows, columns), _NEVER, day, ~later, errors, out)
-        again = rows[later & errors.ok[rows]]
-        if len(again):
-            strict = np.ones(len(again), dtype=bool)
-            _compute(_Group(p, cal, again, columns), day, day, strict, errors, out)
-    ok = errors.ok
-    out["due"] = np.where(ok, out["due"], NAT).astype("datetime64[D]")
-    out["error"] = errors.text
-    return out
+        members = np.flatnonzero(in_group & errors.ok)
+        if len(members) == 0:
+            continue
+        cal = prof.calendar(schedules, projection)
+        group = _rules_for(prof, cal, members, era, errors)
+        _run_group(group, long, offsets, num, dayv, p, pdate, day, errors, res, strict)
+    return res
+
+
+def _rank(num: I64) -> I64:
+    table = np.zeros(max(BY_NUM) + 1, dtype=np.int64)
+    for s in SPECS:
+        table[s.num] = s.rank
+    return table[num]
+
+
+def _rules_for(prof: Profile, cal: Calendar, members: I64, era: I64, errors: RowErrors) -> _Group:
+    """Each member's parameter row: rules change only on a few dates, so look up per era."""
+    eras = prof._eras  # the profile's own era boundaries
+    edges = np.asarray([d.toordinal() - EPOCH_ORDINAL for d in eras], dtype=np.int64)
+    which = np.searchsorted(edges, era[members], side="right")
+    rules: list[CaseRules] = []
+    prow = np.full(len(members), -1, dtype=np.int64)
+    for w in np.unique(which):
+        sel = which == w
+        rep = members[sel][0]
+        on = date.fromordinal(int(era[rep]) + EPOCH_ORDINAL)
+        try:
+            cr = case_rules(prof, on)
+        except GkDeadlineError as exc:
+            mask = np.zeros(len(errors.code), dtype=bool)
+            mask[members[sel]] = True
+            errors.add(mask, exc.code, lambda i, e=exc: (e.message_zh, e.message_en))
+            continue
+        prow[sel] = len(rules)
+        rules.append(cr)
+    keep = prow >= 0
+    return _Group(prof, cal, members[keep], rules, prow[keep])
+
+
+def _run_group(
+    g: _Group,
+    long: Long,
+    offsets: I64,
+    num: I64,
+    dayv: I64,
+    p: list[I64],
+    pdate: list[B],
+    as_of: date,
+    errors: RowErrors,
+    res: Outputs,
+    strict: bool,
+) -> None:
+    k = _kernels()
+    ix = g.cal.index
+    shift = ix.first_ordinal - EPOCH_ORDINAL  # epoch days → the calendar's day indices
+    m = len(g.cases)
+    sub_counts = offsets[g.cases + 1] - offsets[g.cases]
+    sub_off = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(sub_counts, out=sub_off[1:])
+    take = (
+        np.concatenate([np.arange(offsets[c], offsets[c + 1]) for c in g.cases])
+        if m
+        else (np.zeros(0, dtype=np.int64))
+    )
+    take = take.astype(np.int64)
+    etype = num[take]
+    edate = dayv[take] - shift
+    eps = [np.where(pdate[j][take], p[j][take] - shift, p[j][take]) for j in range(3)]
+    params = np.asarray([v for r in g.rules for v in r.row], dtype=np.int64)
+    a = as_of.toordinal() - ix.first_ordinal
+    raw = _replay_all(k, g.cal, sub_off, etype, edate, eps, params, g.prow, a)
+    flags = raw.out[:, core.O_FLAGS]
+    unknown = (flags & UNKNOWN) != 0
+    early = late = None
+    if unknown.any():
+        pair = g.cal.bounds()
+        if pair is not None:
+            early_cal, late_cal = pair
+            early = _replay_all(
+                k, early_cal, sub_off, etype, edate, eps, params, g.prow, a, unknown
+            )
+            if late_cal is not None:
+                late = _replay_all(
+                    k, late_cal, sub_off, etype, edate, eps, params, g.prow, a, unknown
+                )
+    _collect(g, long, raw, early, late, unknown, ix.first_ordinal, errors, res, strict)
+
+
+@dataclass
+class _Raw:
+    out: npt.NDArray[np.int64]  # (cases, NOUT)
+    fcode: I64
+    fev: I64
+    fa: I64
+    fb: I64
+    offsets: I64
+
+
+def _replay_all(
+    k: Any,
+    cal: Calendar,
+    offsets: I64,
+    etype: I64,
+    edate: I64,
+    eps: list[I64],
+    params: I64,
+    prow: I64,
+    as_of: int,
+    todo: B | None = None,
+) -> _Raw:
+    ix = cal.index
+    m = len(offsets) - 1
+    ne = len(etype)
+    out = np.zeros(m * core.NOUT, dtype=np.int64)
+    step_due = np.zeros(ne + 1, dtype=np.int64)
+    step_info = np.zeros(ne + 1, dtype=np.int64)
+    fcap = 2 * ne + 8 * m + 8
+    fcode, fev, fa, fb = (np.zeros(fcap, dtype=np.int64) for _ in range(4))
+    sp = [np.zeros(ne + 1, dtype=np.int64) for _ in range(4)]
+    longest = int((offsets[1:] - offsets[:-1]).max()) + 1 if m else 1
+    w = [np.zeros(longest, dtype=np.int64) for _ in range(10)]
+    mask = np.ones(m, dtype=np.bool_) if todo is None else todo.astype(np.bool_)
+    k.run_cases(
+        ix.cum, ix.ords, ix.unknown_cum, ix.projected_cum, offsets, etype, edate,
+        eps[0], eps[1], eps[2], params, prow, mask, as_of, out, step_due, step_info,
+        fcode, fev, fa, fb, sp[0], sp[1], sp[2], sp[3], *w,
+    )  # fmt: skip
+    return _Raw(out.reshape(m, core.NOUT), fcode, fev, fa, fb, offsets)
+
+
+def _day(v: int, first_ordinal: int) -> date | None:
+    if v <= core.NONE or v >= core.INF:
+        return None
+    return date.fromordinal(int(v) + first_ordinal)
+
+
+def _collect(
+    g: _Group,
+    long: Long,
+    raw: _Raw,
+    early: _Raw | None,
+    late: _Raw | None,
+    unknown: B,
+    first_ordinal: int,
+    errors: RowErrors,
+    res: Outputs,
+    strict: bool,
+) -> None:
+    shift = first_ordinal - EPOCH_ORDINAL
+    out = raw.out.copy()
+    bounded = unknown & (early is not None)
+    if early is not None:
+        out[bounded] = early.out[bounded]
+    err = out[:, core.O_ERROR]
+    # cases the calendar cannot answer at all (no bounds): the coverage error, as Case raises it
+    no_bounds = unknown & ~bounded & (err == 0)
+    for i in np.flatnonzero(no_bounds):
+        c = int(g.cases[i])
+        e = g.cal.coverage_error_for(_first_unknown_day(g.cal, out[i]))
+        errors.code[c], errors.text[c] = e.code, e.message_zh
+    for i in np.flatnonzero(err != 0):
+        c = int(g.cases[i])
+        problem = PROBLEMS[int(err[i])]
+        rule = g.rules[int(g.prow[i])].by_topic(problem.topic)
+        arg = _day(int(out[i, core.O_ERROR_ARG]), first_ordinal)
+        values = {
+            name: (arg.isoformat() if arg else "—") if kind == "date" else out[i, core.O_ERROR_ARG]
+            for name, kind in problem.args
+        }
+        limit = rule.limit_text() if rule is not None else ""
+        text = problem.zh.format(limit=limit, **values)
+        if rule is not None:
+            text += f"（{short_citation(rule)}）"
+        errors.code[c], errors.text[c] = problem.code, text
+    good = (err == 0) & ~no_bounds
+    rows = g.cases[good]
+    o = out[good]
+    due = o[:, core.O_DUE]
+    has_due = (due > core.NONE) & (due < core.INF)
+    status_num = o[:, core.O_STATUS]
+    status = np.asarray(STATUSES, dtype=object)[status_num]
+    on_time = o[:, core.O_ON_TIME]
+    remaining = o[:, core.O_REMAINING]
+    late_n = o[:, core.O_LATE]
+    earliest = np.full(len(rows), NAT, dtype=np.int64)
+    latest = np.full(len(rows), NAT, dtype=np.int64)
+    b = bounded[good]
+    if b.any():
+        lo = late.out[good] if late is not None else None
+        e_due = o[:, core.O_DUE]
+        l_due = lo[:, core.O_DUE] if lo is not None else np.full(len(rows), core.NONE)
+        valid_l = (l_due > core.NONE) & (l_due < core.INF)
+        same = b & valid_l & (l_due == e_due)
+        differ = b & ~same
+        earliest = np.where(differ & has_due, e_due + shift, NAT)
+        latest = np.where(differ & valid_l, l_due + shift, NAT)
+        has_due = has_due & ~differ
+        if lo is not None:
+            status = np.where(b & (lo[:, core.O_STATUS] != status_num), "pending_calendar", status)
+            on_time = np.where(b & (lo[:, core.O_ON_TIME] != on_time), -1, on_time)
+            remaining = np.where(b & (lo[:, core.O_REMAINING] != remaining), core.NONE, remaining)
+            late_n = np.where(b & (lo[:, core.O_LATE] != late_n), core.NONE, late_n)
+        else:
+            status = np.where(b, "pending_calendar", status)
+            on_time = np.where(b & (on_time == 1), on_time, -1)
+            remaining = np.where(b, core.NONE, remaining)
+            late_n = np.where(b, core.NONE, late_n)
+    res.due[rows] = np.where(has_due, due + shift, NAT)
+    res.due_earliest[rows] = earliest
+    res.due_latest[rows] = latest
+    res.status[rows] = status
+    res.on_time[rows] = np.where(on_time < 0, None, on_time == 1)
+    res.remaining[rows] = np.where(remaining == core.NONE, None, remaining)
+    res.late[rows] = np.where(late_n == core.NONE, None, late_n)
+    projected = ((o[:, core.O_FLAGS] & PROJECTED) != 0) & ~b
+
+    def day_of(v: int) -> date | None:
+        return _day(v, first_ordinal)
+
+    nf = o[:, core.O_NFIND]
+    idx_good = np.flatnonzero(good)
+    for j in np.flatnonzero((nf > 0) | projected | b):
+        i = int(idx_good[j])
+        c = int(rows[j])
+        f0 = 2 * int(raw.offsets[i]) + 8 * i
+        src = early if bounded[i] and early is not None else raw
+        found = [
+            (int(src.fcode[f0 + q]), int(src.fev[f0 + q]), int(src.fa[f0 + q]), int(src.fb[f0 + q]))
+            for q in range(int(nf[j]))
+        ]
+        other = None
+        if bounded[i] and late is not None:
+            other = [
+                (
+                    int(late.fcode[f0 + q]),
+                    int(late.fev[f0 + q]),
+                    int(late.fa[f0 + q]),
+                    int(late.fb[f0 + q]),
+                )
+                for q in range(int(late.out[i, core.O_NFIND]))
+            ]
+        codes, texts = [], []
+        rules = g.rules[int(g.prow[i])]
+        for code, _pos, args, late_args in certain_findings(found, other):
+            problem = PROBLEMS[code]
+            zh, _en, rule = render_finding(problem, rules, args, late_args, day_of)
+            codes.append(problem.code)
+            texts.append(zh + (f"（{short_citation(rule)}）" if rule is not None else ""))
+        if projected[j]:
+            p_ = BY_CODE["projected-calendar"]
+            codes.append(p_.code)
+            texts.append(p_.zh)
+        if b[j] and not has_due[j] and earliest[j] != NAT:
+            p_ = BY_CODE["calendar-pending"]
+            lo_d = date.fromordinal(int(earliest[j]) + EPOCH_ORDINAL).isoformat()
+            hi_d = (
+                date.fromordinal(int(latest[j]) + EPOCH_ORDINAL).isoformat()
+                if latest[j] != NAT
+                else "（暂不能确定）"
+            )
+            codes.append(p_.code)
+            texts.append(p_.zh.format(earliest=lo_d, latest=hi_d))
+        if strict:
+            bad = [
+                (cd, t)
+                for cd, t in zip(codes, texts, strict=True)
+                if BY_CODE[cd].severity == "violation"
+            ]
+            if bad:
+                errors.code[c], errors.text[c] = bad[0]
+                res.status[c] = res.on_time[c] = res.remaining[c] = res.late[c] = None
+                res.due[c] = NAT
+                continue
+        res.findings[c] = ";".join(codes) if codes else None
+        res.findings_zh[c] = "\n".join(texts) if texts else None
+
+
+def _first_unknown_day(cal: Calendar, out_row: Any) -> date:
+    ix = cal.index
+    r = int(out_row[core.O_RECEIPT])
+    start = r if core.NONE < r < core.INF else 0
+    return date.fromordinal(ix.first_ordinal + ix.first_unknown_after(start))
+
+
+# ----------------------------------------------------------------------------- entry points
 
 
 def cases(
     table: Any,
     *,
     profile: str = NATIONAL,
-    as_of: date | None = None,
+    as_of: date | Any = None,
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
 ) -> Any:
-    """Add ``due``, ``status``, ``on_time``, ``remaining_workdays``, ``warnings``, ``error``.
+    """Add the result columns to a one-row-per-case table (see the module docstring).
 
     ``table`` is a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
     columns; the result has the same type, the same rows in the same order, and the input's
-    columns unchanged. ``as_of`` defaults to today; events after it have not happened yet.
+    columns unchanged. ``as_of`` defaults to today in China; events after it have not happened.
     """
-    out = compute(
-        read_columns(table),
-        profile=profile,
-        as_of=as_of,
+    day = today() if as_of is None else to_date(as_of, "as_of")
+    t = to_arrow(table)
+    long = one_row_long(t, profile)
+    out = compute_long(
+        long,
+        as_of=day,
         schedules=schedules,
         projection=projection,
+        catalogue=catalogue,
+        strict=strict,
     )
     return attach(table, out)
 
 
-def attach(table: Any, out: dict[str, Any]) -> Any:
-    """The input table with the output columns added (replacing any of the same names)."""
-    import pyarrow as pa
+def event_log(
+    table: Any,
+    *,
+    profile: str = NATIONAL,
+    as_of: date | Any = None,
+    schedules: tuple[YearSchedule, ...] = (),
+    projection: bool = False,
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
+) -> Any:
+    """Compute every case of an event log: one row per event (``case_id``, ``type``, ``date`` and
+    the event's fields by name, e.g. ``channel``, ``party``, ``workdays``, ``until``).
 
+    Returns a pyarrow Table with one row per case, in order of first appearance: ``case_id``,
+    ``profile``, the result columns of :func:`cases`, and ``error_row`` (the input row of the
+    case's first bad event). Columns that are no event's field are the caller's own and are
+    ignored; a known field on an event that has no such field is an error, as in a case file.
+    """
+    pa = _need_arrow()
+    day = today() if as_of is None else to_date(as_of, "as_of")
+    t = to_arrow(table)
+    long, case_ids, error_row = event_log_long(t, profile)
+    out = compute_long(
+        long,
+        as_of=day,
+        schedules=schedules,
+        projection=projection,
+        catalogue=catalogue,
+        strict=strict,
+    )
+    base = pa.table(
+        {
+            "case_id": case_ids,
+            "profile": pa.array(long.profile, type=pa.string()),
+        }
+    )
+    result = attach(base, out)
+    rows = np.where(error_row >= 0, error_row, 0)
+    return result.append_column("error_row", pa.array(rows, type=pa.int64(), mask=error_row < 0))
+
+
+def attach(table: Any, out: Outputs) -> Any:
+    """The input table with the output columns added (replacing any of the same names)."""
+    pa = _need_arrow()
     arrays: dict[str, Any] = {
-        "due": pa.array(out["due"], type=pa.date32()),
-        "status": pa.array(out["status"], type=pa.string()),
-        "on_time": pa.array(out["on_time"], type=pa.bool_()),
-        "remaining_workdays": pa.array(out["remaining_workdays"], type=pa.int64()),
-        "warnings": pa.array(out["warnings"], type=pa.string()),
-        "error": pa.array(out["error"], type=pa.string()),
+        "due": pa.array(out.due.astype("datetime64[D]"), type=pa.date32()),
+        "due_earliest": pa.array(out.due_earliest.astype("datetime64[D]"), type=pa.date32()),
+        "due_latest": pa.array(out.due_latest.astype("datetime64[D]"), type=pa.date32()),
+        "status": pa.array(out.status, type=pa.string()),
+        "on_time": pa.array(out.on_time, type=pa.bool_()),
+        "remaining_workdays": pa.array(out.remaining, type=pa.int64()),
+        "workdays_late": pa.array(out.late, type=pa.int64()),
+        "findings": pa.array(out.findings, type=pa.string()),
+        "findings_zh": pa.array(out.findings_zh, type=pa.string()),
+        "error_code": pa.array(out.error_code, type=pa.string()),
+        "error": pa.array(out.error, type=pa.string()),
     }
     mod = type(table).__module__
     if mod.startswith("pandas"):
@@ -799,8 +1060,8 @@ def attach(table: Any, out: dict[str, Any]) -> Any:
 
 def _pandas_types() -> Callable[[Any], Any]:
     import pandas as pd
-    import pyarrow as pa
 
+    pa = _need_arrow()
     mapping = {
         pa.bool_(): pd.BooleanDtype(),
         pa.int64(): pd.Int64Dtype(),
@@ -811,10 +1072,9 @@ def _pandas_types() -> Callable[[Any], Any]:
 
 def summary(result: Any) -> dict[str, int]:
     """``{"rows": …, "computed": …, "errors": …}`` for a result of :func:`cases`."""
-    import pyarrow as pa
-
+    pa = _need_arrow()
     t = (
-        _to_arrow(result)
+        to_arrow(result)
         if not isinstance(result, Mapping)
         else pa.table({"error": result["error"]})
     )
@@ -827,6 +1087,9 @@ def dask_cases(frame: Any, **kw: Any) -> Any:
 
     ``as_of`` is fixed once here (default today) so every partition uses the same date.
     """
-    kw.setdefault("as_of", today())
+    kw["as_of"] = today() if kw.get("as_of") is None else to_date(kw["as_of"], "as_of")
     meta = cases(frame._meta, **kw)
     return frame.map_partitions(cases, meta=meta, **kw)
+
+
+_ = CHINA

@@ -11,11 +11,65 @@ from datetime import date
 
 
 class GkDeadlineError(Exception):
-    """Base class of every error gkdeadline raises on purpose."""
+    """Base class of every error gkdeadline raises on purpose.
+
+    Errors are data: ``code`` is stable (the table in :mod:`gkdeadline.problems` and
+    ``docs/errors.md``), ``message_zh`` is what ``str()`` shows (Chinese first), ``message_en`` the
+    English gloss, and where they apply ``event_index`` / ``row`` (which input), ``field`` /
+    ``value`` (what was wrong) and ``rule_id`` / ``citation`` (which rule was broken).
+    """
+
+    default_code = "error"
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str | None = None,
+        message_en: str | None = None,
+        event_index: int | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        value: object = None,
+        rule_id: str | None = None,
+        citation: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code or self.default_code
+        self.message_zh = message
+        self.message_en = message_en or message
+        self.event_index = event_index
+        self.row = row
+        self.field = field
+        self.value = value
+        self.rule_id = rule_id
+        self.citation = citation
+
+    def __str__(self) -> str:
+        return self.message_zh
+
+    def as_dict(self) -> dict[str, object]:
+        """The error as JSON-ready data (the shape of the CLI's and the HTTP service's errors)."""
+        value = self.value
+        if value is not None and not isinstance(value, str | int | float | bool):
+            value = str(value)
+        return {
+            "code": self.code,
+            "message": self.message_zh,
+            "message_en": self.message_en,
+            "event_index": self.event_index,
+            "row": self.row,
+            "field": self.field,
+            "value": value,
+            "rule_id": self.rule_id,
+            "citation": self.citation,
+        }
 
 
 class InputError(GkDeadlineError, ValueError):
     """An argument of the wrong type or form (a datetime for a date, a malformed ISO string)."""
+
+    default_code = "input-invalid"
 
 
 class CalendarCoverageError(GkDeadlineError, LookupError):
@@ -24,6 +78,8 @@ class CalendarCoverageError(GkDeadlineError, LookupError):
     ``year`` is the schedule that is missing (the State Council notice for that year, or a
     regional government's notice when ``region`` is set); ``day`` is the first day that needed it.
     """
+
+    default_code = "calendar-missing-year"
 
     def __init__(
         self,
@@ -37,40 +93,84 @@ class CalendarCoverageError(GkDeadlineError, LookupError):
         self.year = year
         self.region = region
         if region is None:
-            whose = "State Council (国务院)"
-            ways = (
-                f"load the official schedule for {year} (Calendar().with_schedules("
-                f"load_schedule(path)); CLI --schedule FILE), opt into the provisional projection"
-                f" (Calendar().with_projection(); CLI --projection), or upgrade gkdeadline /"
-                f" chinese-calendar to a release that ships {year}"
+            zh = (
+                f"{day.isoformat()} 的工作日状态取决于国务院 {year} 年放假安排的通知，当前日历没有这一年"
+                f"{detail}。可以：载入 {year} 年的安排（gkdeadline schedule import 通知.txt，或把安排文件放进"
+                " GKDEADLINE_SCHEDULES 目录；命令行 --schedule 文件），使用预测（--projection，结果会标注），"
+                "或升级 gkdeadline"
+            )
+            en = (
+                f"{day.isoformat()} needs the State Council holiday schedule for {year}, which this"
+                f" calendar does not have. Load it (gkdeadline schedule import NOTICE.txt, a file in"
+                f" $GKDEADLINE_SCHEDULES, or --schedule FILE), use --projection, or upgrade."
             )
         else:
-            whose = f"regional ({region_name or region})"
-            ways = (
-                f"load {region_name or region}'s schedule for {year} (a schedule file with"
-                f' region = "{region}"; CLI --schedule FILE), or upgrade gkdeadline to a release'
-                f" that ships it"
+            name = region_name or region
+            zh = (
+                f"{day.isoformat()} 的工作日状态取决于{name} {year} 年的民族节日放假安排，当前日历没有这一年"
+                f'{detail}。可以载入该年的自治区安排文件（region = "{region}"；命令行 --schedule 文件），'
+                "或升级 gkdeadline"
             )
-        super().__init__(
-            f"{day.isoformat()} needs the {whose} holiday schedule for {year}, which this"
-            f" calendar does not have{detail}. Ways out: {ways}."
-        )
+            en = (
+                f"{day.isoformat()} needs the regional ({name}) holiday schedule for {year}, which"
+                " this calendar does not have; load a schedule file with"
+                f' region = "{region}" (--schedule FILE), or upgrade.'
+            )
+        super().__init__(zh, message_en=en, value=day.isoformat(), field="date")
 
 
 class ScheduleError(GkDeadlineError, ValueError):
     """A holiday schedule file or table is malformed or contradicts itself."""
 
+    default_code = "schedule-invalid"
+
+
+class NoticeError(ScheduleError):
+    """A State Council holiday notice that cannot be read, or contradicts itself or the law.
+
+    ``sentence`` is the notice's own sentence that could not be reconciled; the message quotes it.
+    """
+
+    def __init__(self, message: str, *, sentence: str = "", message_en: str | None = None) -> None:
+        super().__init__(message, message_en=message_en, field="sentence", value=sentence)
+        self.sentence = sentence
+
 
 class RuleError(GkDeadlineError, ValueError):
     """A rule is malformed, unknown, or cannot be evaluated on the given input."""
+
+    default_code = "rule-invalid"
 
 
 class ProfileError(GkDeadlineError, ValueError):
     """A profile (a jurisdiction's rule set) is unknown or its file is invalid."""
 
+    default_code = "profile-invalid"
+
 
 class CaseError(GkDeadlineError, ValueError):
-    """A request case's events are invalid, out of order or contradict each other."""
+    """A request case's events are impossible (answered before received, 2026-02-30, …)."""
+
+    default_code = "case-invalid"
+
+
+class MissingDependencyError(GkDeadlineError, ImportError):
+    """An optional part of gkdeadline needs packages that are not installed."""
+
+    default_code = "missing-dependency"
+
+    def __init__(self, extra: str, module: str) -> None:
+        super().__init__(
+            f"这一功能需要可选依赖 {module}，当前环境没有安装。请安装 gkdeadline[{extra}]"
+            f"（pip install 'gkdeadline[{extra}]'，或在本项目中 uv sync --extra {extra}）",
+            message_en=(
+                f"this feature needs the optional dependency {module}; install"
+                f" gkdeadline[{extra}] (pip install 'gkdeadline[{extra}]')"
+            ),
+            field="dependency",
+            value=module,
+        )
+        self.extra = extra
 
 
 class ProjectedCalendarWarning(UserWarning):

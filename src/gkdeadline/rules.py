@@ -58,6 +58,26 @@ Kind = Literal[
     "delay",
 ]
 Obligor = Literal["agency", "applicant", "third_party", "public"]
+# Spans a period may not count: consultation time by party (2019 条例第三十三条第三款 names both,
+# 2008 条例第二十四条第三款 only the third party), suspensions (期限中止), the time spent awaiting
+# a correction, and the time from a fee notice to payment.
+SpanKind = Literal[
+    "consultation.third_party", "consultation.agency", "suspension", "correction", "fee"
+]
+SPAN_KINDS: tuple[str, ...] = (
+    "consultation.third_party",
+    "consultation.agency",
+    "suspension",
+    "correction",
+    "fee",
+)
+SPAN_KIND_ZH = {
+    "consultation.third_party": "征求第三方意见",
+    "consultation.agency": "征求其他机关意见",
+    "suspension": "期限中止",
+    "correction": "等待补正",
+    "fee": "收费通知至缴费",
+}
 Bound = Literal["max", "min", "exact"]
 
 KIND_ZH: dict[str, str] = {
@@ -103,6 +123,19 @@ class Example(BaseModel):
     note: str | None = None
 
 
+class ReceiptWay(BaseModel):
+    """How one channel's receipt date is fixed (条例第三十一条's items)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    start: Literal["date", "confirmed"] = Field(
+        alias="from",
+        description="date: the day it arrived / was signed for; confirmed: the day of confirmation",
+    )
+    item: str | None = Field(None, description="该方式所在的项，如 第三项")
+    same_day: bool = Field(False, description="确认应当在收到申请的当日进行")
+    text: str = Field(description="该项规定的收到申请之日，中文，如 双方确认之日")
+
+
 class Rule(BaseModel):
     """One time limit, cited.
 
@@ -133,11 +166,22 @@ class Rule(BaseModel):
     aligned: bool = False  # cadences: per calendar week/month/quarter/year, not rolling
     trigger: str = ""  # what starts the clock, in Chinese (收到申请之日)
     obligor: Obligor = "agency"
-    excludes: tuple[str, ...] = ()  # span kinds that do not count
-    excludes_basis: str | None = None  # the clause that says so, quoted (第三十三条第二款：…)
-    restarts_on: tuple[str, ...] = ()  # events that run the period again in full
+    # ---- what the case engine reads (request.reply and its neighbours); see docs/cases.md
+    excludes: tuple[SpanKind, ...] = ()  # spans that do not count (自A之日起至B之日止)
+    counts: tuple[SpanKind, ...] = ()  # spans this rule says do count (no fallback for them)
+    excludes_basis: str | None = None  # the clause that says so, quoted (第三十三条第三款：…)
+    excludes_in: str | None = None  # for a span-making rule of another document: the topic
+    span_kind: SpanKind | None = None  # … whose period its span does not count in, and the kind
+    restarts_on: tuple[str, ...] | None = None  # events that run the period again in full;
+    # None: the rule is silent (the fallback profile decides), (): nothing restarts it
+    restarts_basis: str | None = None  # the clause that says so, quoted
     extension: str | None = None  # id of the extension rule for this period
     extends: str | None = None  # for an extension: id of the period it extends
+    survives_restart: bool = False  # for an extension: does it carry over a restart?
+    met_by: Literal["answered", "delivered"] | None = None  # which act meets a reply period
+    receipt: dict[str, ReceiptWay] | None = None  # for receipt rules: channel → how
+    transition: Literal["running"] | None = None  # applies to periods still running when it
+    transition_basis: str | None = None  # took effect (法释〔2015〕9号 第二十六条), quoted
     basis: str | None = None  # id of the national rule this local rule restates
     roll: Roll | None = None  # override of the default rolling
     note: str | None = None
@@ -159,6 +203,21 @@ class Rule(BaseModel):
     def _topic_form(cls, v: str) -> str:
         if not re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)*$", v):
             raise ValueError(f"topic {v!r} must be dotted lower-case words, e.g. 'request.reply'")
+        return v
+
+    @field_validator("excludes", "counts", mode="before")
+    @classmethod
+    def _expand_consultation(cls, v: object) -> object:
+        # "consultation" (both parties) is shorthand kept for older profile files
+        if isinstance(v, list | tuple):
+            out: list[object] = []
+            for k in v:
+                out += (
+                    ["consultation.third_party", "consultation.agency"]
+                    if k == "consultation"
+                    else [k]
+                )
+            return tuple(dict.fromkeys(out))
         return v
 
     @field_validator("fixed_date")
@@ -191,6 +250,14 @@ class Rule(BaseModel):
             raise ValueError("deadline needs a timezone, e.g. 2018-03-27T17:00:00+08:00")
         if self.excludes and (self.duration is None or self.duration.elapsed):
             raise ValueError("'excludes' needs a day-based duration")
+        if set(self.excludes) & set(self.counts):
+            raise ValueError("a span kind cannot be both in 'excludes' and in 'counts'")
+        if (self.excludes_in is None) != (self.span_kind is None):
+            raise ValueError("'excludes_in' and 'span_kind' go together")
+        if self.receipt is not None and self.kind != "receipt":
+            raise ValueError("'receipt' belongs to a receipt rule")
+        if self.transition is not None and self.transition_basis is None:
+            raise ValueError("a 'transition' needs its 'transition_basis', quoted")
         return self
 
     # ------------------------------------------------------------------ facts

@@ -148,15 +148,23 @@ class Calendar:
         *,
         region: str | None = None,
         projection_through: int | None = None,
+        national: Iterable[YearSchedule] | None = None,
     ) -> None:
         self._region = region_key(region) if region is not None else None
-        national: dict[int, YearSchedule] = {s.year: s for s in official_schedules()}
+        # ``national`` replaces the built-in schedules as the base (years withheld or filled,
+        # e.g. by the bounds of gkdeadline.calendar.bounds); ``schedules`` still override it.
+        self._base = None if national is None else tuple(national)
+        for s in self._base or ():
+            if s.region is not None:
+                raise InputError(f"schedule {s.label()} is regional; national= takes national ones")
+        base = official_schedules() if self._base is None else self._base
+        by_year: dict[int, YearSchedule] = {s.year: s for s in base}
         regional: dict[int, YearSchedule] = (
             {s.year: s for s in bundled_schedules(self._region)} if self._region else {}
         )
         for s in schedules:
             if s.region is None:
-                national[s.year] = s
+                by_year[s.year] = s
             elif self._region is None:
                 raise InputError(
                     f"schedule {s.label()} is regional ({s.region}); use Calendar(region="
@@ -173,9 +181,9 @@ class Calendar:
         self._projection_through = projection_through
         if projection_through is not None:
             for y in range(FIRST_PROJECTABLE_YEAR, projection_through + 1):
-                if y not in national:
-                    national[y] = project_year(y)
-        self._national = dict(sorted(national.items()))
+                if y not in by_year:
+                    by_year[y] = project_year(y)
+        self._national = dict(sorted(by_year.items()))
         self._regional = dict(sorted(regional.items()))
 
     # ------------------------------------------------------------------ composition
@@ -194,6 +202,7 @@ class Calendar:
             (*self._loaded, *schedules),
             region=self._region,
             projection_through=self._projection_through,
+            national=self._base,
         )
 
     def with_projection(self, through: int | None = None) -> Calendar:
@@ -206,11 +215,17 @@ class Calendar:
             self._loaded,
             region=self._region,
             projection_through=through if through is not None else last + PROJECTION_HORIZON,
+            national=self._base,
         )
 
     def with_region(self, region: str | None) -> Calendar:
         """The same national data with a regional overlay (``"ningxia"``, ``"宁夏"``, …)."""
-        return Calendar(self._loaded, region=region, projection_through=self._projection_through)
+        return Calendar(
+            self._loaded,
+            region=region,
+            projection_through=self._projection_through,
+            national=self._base,
+        )
 
     def schedules(self) -> tuple[YearSchedule, ...]:
         """The schedules in effect: national by year, then regional by year."""
@@ -246,7 +261,7 @@ class Calendar:
     @property
     def _key(self) -> tuple[object, ...]:
         """Everything a calendar is made of; equal keys mean equal calendars."""
-        return (self._region, self._projection_through, self._loaded)
+        return (self._region, self._projection_through, self._loaded, self._base)
 
     @cached_property
     def _index(self) -> WorkdayIndex:
@@ -345,7 +360,7 @@ class Calendar:
             ProjectedCalendarWarning(
                 f"the result depends on provisionally projected days between {lo.isoformat()}"
                 f" and {hi.isoformat()}: no State Council notice covers them yet, and the"
-                " published schedule may differ (makeup working days are not projected)"
+                " published schedule may differ (its 调休 and 补假 are guessed from earlier notices)"
             ),
             stacklevel=3,
         )
@@ -491,3 +506,48 @@ class Calendar:
                 span = f"{run[0].isoformat()} 至 {run[-1].isoformat()}"
                 out.append(f"{span} {e.name}{kind}{where}（{len(run)} 天）{tag}")
         return out
+
+    # ------------------------------------------------------------------ bounds
+
+    def bounds(self) -> tuple[Calendar, Calendar | None] | None:
+        """Calendars bounding the days whose schedule is not yet published, from both sides.
+
+        ``(earliest, latest)``: deadlines computed on the first are never later, on the second
+        never earlier, than they will be once the notice is out (:mod:`gkdeadline.calendar.bounds`
+        states the assumptions). For a regional calendar missing a regional year, the earliest
+        calendar assumes no regional holiday in it and there is no latest calendar (``None``):
+        the regional government's days cannot be bounded from the law.
+        """
+        return self._bounds
+
+    @cached_property
+    def _bounds(self) -> tuple[Calendar, Calendar | None] | None:
+        from gkdeadline.calendar.bounds import FIRST_BOUND_YEAR, bounding_calendars
+
+        years = [y for y, s in self._national.items() if s.status != "projected"]
+        if not years or max(years) < FIRST_BOUND_YEAR:
+            return None
+        early, late = bounding_calendars(self, through=max(years) + 3)
+        if self._region is None:
+            return early, late
+        known = set(self._regional)
+        missing = [
+            YearSchedule(
+                y, (), "无自治区安排（最早界限：假设不放民族节日）", self._region, "projected"
+            )
+            for y in range(min(years), max(years) + 4)
+            if y not in known
+        ]
+        if not missing:
+            return early, late
+        return Calendar(
+            (*[s for s in self._loaded if s.region is not None], *missing),
+            region=self._region,
+            national=[s for s in early.schedules() if s.region is None],
+        ), None
+
+    def bounds_assumptions(self) -> list[str]:
+        """The assumptions :meth:`bounds` rests on, in Chinese, with their basis."""
+        from gkdeadline.calendar.bounds import assumptions
+
+        return [assumptions("earliest"), assumptions("latest")]

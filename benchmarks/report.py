@@ -1,0 +1,248 @@
+"""Benchmark results (``benchmarks/results/*.json``) rendered as Markdown sections.
+
+    uv run python benchmarks/report.py [benchmarks/results/bench_calendar.json ...]
+
+Every benchmark script writes one JSON file with at least::
+
+    {"benchmark": "<kind>", "script": "benchmarks/<script>.py", "date": "YYYY-MM-DD",
+     "machine": {"platform", "cpu", "cores", "python", "numpy", ...}, "best_of": 5,
+     "rows": [...]}
+
+and registers a renderer for its ``benchmark`` kind here with ``@renderer("<kind>")``.
+:func:`render_markdown` turns one results file into one Markdown section; :func:`render_files`
+joins several in order (how ``docs/benchmarks.md`` is meant to be generated and checked). Every
+table row names what was measured and what it was compared with; the notes under a table say
+exactly which calls were timed and which answers were checked equal. Nothing here measures:
+rendering the same JSON always gives the same text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Results = dict[str, Any]
+RESULTS_DIR = Path(__file__).parent / "results"
+
+RENDERERS: dict[str, Callable[[Results], str]] = {}
+
+
+def renderer(kind: str) -> Callable[[Callable[[Results], str]], Callable[[Results], str]]:
+    """Register the Markdown renderer of one kind of results file."""
+
+    def register(f: Callable[[Results], str]) -> Callable[[Results], str]:
+        RENDERERS[kind] = f
+        return f
+
+    return register
+
+
+def render_markdown(results: Results) -> str:
+    """One results file as one Markdown section (a ``##`` heading, tables, notes)."""
+    kind = results.get("benchmark")
+    if kind not in RENDERERS:
+        raise ValueError(f"no renderer for benchmark kind {kind!r}; known: {sorted(RENDERERS)}")
+    return RENDERERS[kind](results).rstrip("\n") + "\n"
+
+
+def load(path: str | Path) -> Results:
+    results: Results = json.loads(Path(path).read_text("utf-8"))
+    return results
+
+
+def render_files(paths: list[Path]) -> str:
+    """Several results files, one section each, in the order given."""
+    return "\n".join(render_markdown(load(p)) for p in paths)
+
+
+# ---------------------------------------------------------------------- shared pieces
+
+
+def machine_line(results: Results) -> str:
+    """Where and how the numbers were measured, in one italic line."""
+    m = results["machine"]
+    versions = ", ".join(
+        f"{name} {m[key]}"
+        for name, key in (("Python", "python"), ("numpy", "numpy"), ("numba", "numba"))
+        if key in m
+    )
+    return (
+        f"*Measured {results['date']} by `{results['script']}` on {m['cpu']}, {m['cores']} cores"
+        f" ({m['platform']}); {versions}; best of {results['best_of']}. Absolute times vary by"
+        " machine; compare the ratios.*"
+    )
+
+
+def ns(value: float) -> str:
+    """Nanoseconds with three significant digits, in the largest readable unit."""
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value:.3g} ns"
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.3g}×"
+
+
+def table(header: list[str], align: str, rows: list[list[str]]) -> list[str]:
+    """A Markdown table; ``align`` has one character per column: ``l`` or ``r``."""
+    cells = [c.replace("|", "\\|") for c in header]
+    lines = ["| " + " | ".join(cells) + " |"]
+    lines.append("|" + "|".join("---:" if a == "r" else "---" for a in align) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    return lines
+
+
+# ---------------------------------------------------------------------- bench_calendar.py
+
+
+@renderer("calendar")
+def render_calendar(results: Results) -> str:
+    rows = results["rows"]
+    batch = [r for r in rows if r["kind"] == "batch"]
+    scalar = [r for r in rows if r["kind"] == "scalar"]
+    out = ["## 工作日计算 · Workday arithmetic", "", machine_line(results), ""]
+
+    out += [
+        "**Batch** (`gkdeadline.batch`, random dates 2005–2026, one compiled pass per call):",
+        "",
+    ]
+    out += table(
+        [
+            "gkdeadline",
+            "elements",
+            "ns/element",
+            "compared with",
+            "ns/element",
+            "gkdeadline speed-up",
+            "floor ns/element",
+            "gkdeadline ÷ floor",
+            "temporary bytes/element",
+        ],
+        "lrrlrrrrr",
+        [
+            [
+                f"`{r['op']}`",
+                f"{r['elements']:,}",
+                f"{r['ours_ns']:.2f}",
+                _peer_name(r["peer"]),
+                f"{r['peer_ns']:.2f}",
+                f"**{times(r['peer_over_ours'])}**",
+                f"{r['floor_ns']:.2f}",
+                f"**{r['ours_over_floor']:.2f}×**",
+                f"{r['temp_bytes_per_element']:.2g}",
+            ]
+            for r in batch
+        ],
+    )
+    out.append("")
+    out.append("What each batch row times (outputs preallocated; the same inputs for all three):")
+    out.append("")
+    out.append(
+        '* `cal = np.busdaycalendar(weekmask="1111111", holidays=<every day off, weekends'
+        " included, makeup days not listed>)`, built from the same schedules: numpy's"
+        " business-day functions then know the complete Chinese calendar."
+    )
+    seen: set[str] = set()
+    for r in batch:
+        if r["op"] not in seen:
+            seen.add(r["op"])
+            peer_note = f" ({r['peer_note']})" if r.get("peer_note") else ""
+            floor_note = f" ({r['floor_note']})" if r.get("floor_note") else ""
+            out.append(
+                f"* `{r['ours']}` against `{r['peer']}`{peer_note}; floor:"
+                f" `{r['floor']}`{floor_note}."
+            )
+    sizes = sorted({r["elements"] for r in batch})
+    out += [
+        "* Same answers, checked before timing: every element of every row agrees with numpy"
+        f" ({' and '.join(f'{s:,}' for s in sizes)} elements), and so does"
+        ' `add_workdays(d, -20)` with `busday_offset(d, -20, roll="forward")`. Rolling backward'
+        " (forward for n < 0) first is how numpy expresses gkdeadline's convention that the"
+        " start day itself is never counted.",
+        "* *Floor*: the bare numpy gathers any lookup-table implementation needs at least, on"
+        " day indices `i`, `j` computed beforehand from the same dates; `gkdeadline ÷ floor` is"
+        " how far each call is from it (gkdeadline also reads the `datetime64` input and checks"
+        " every element for NaT, the calendar's range, unknown and projected days).",
+        "* *Temporary bytes/element*: peak memory allocated during the call (tracemalloc) beyond"
+        " its output array, divided by the number of elements; numpy's own peaks, for"
+        " comparison: "
+        + ", ".join(
+            f"`{_peer_name(r['peer'])}` {r['peer_temp_bytes_per_element']:.2g}"
+            for r in batch
+            if r["elements"] == sizes[-1]
+        )
+        + f" (at {sizes[-1]:,}).",
+    ]
+    fc = results.get("first_call")
+    if fc:
+        cold, warm = fc["cold_cache"], fc["warm_cache"]
+        out.append(
+            "* *First call* (not in any timing above; numba is imported on the first batch call,"
+            " not by `import gkdeadline`): in a fresh process, importing numba takes"
+            f" {warm['import_numba_s']:.2f} s; then the first calls of `add_workdays`,"
+            " `workdays_between` and `is_workday` take "
+            + ", ".join(f"{cold[k]:.2f} s" for k in _FIRST_CALLS)
+            + " compiling (empty cache), or "
+            + ", ".join(f"{warm[k]:.3f} s" for k in _FIRST_CALLS)
+            + " loading the compiled code from numba's on-disk cache (the first call also sets"
+            " up numba's runtime)."
+            + (
+                " Python's bytecode cache was off on this machine (`PYTHONDONTWRITEBYTECODE`), so"
+                " every fresh process compiled numba's own modules from source: with `.pyc` files"
+                " these first calls are shorter."
+                if results["machine"].get("bytecode_cache") is False
+                else ""
+            )
+        )
+    out.append("")
+
+    out += ["**Scalar** (`Calendar.add_workdays`, one date at a time):", ""]
+    out += table(
+        ["gkdeadline", "compared with", "calls", "gkdeadline", "other", "speed-up"],
+        "llrrrr",
+        [
+            [
+                f"`{r['ours']}`",
+                r["peer"],
+                f"{r['calls']:,}",
+                ns(r["ours_ns"]),
+                ns(r["peer_ns"]),
+                f"**{times(r['peer_over_ours'])}**",
+            ]
+            for r in scalar
+        ],
+    )
+    out.append("")
+    for r in scalar:
+        note = f" ({r['peer_note']})" if r.get("peer_note") else ""
+        out.append(
+            f"* `{r['ours']}` against {r['peer']}{note}: same answers on all"
+            f" {r['equal_answers']:,} calls, checked before timing."
+        )
+    return "\n".join(out) + "\n"
+
+
+_FIRST_CALLS = ("add_workdays_s", "workdays_between_s", "is_workday_s")
+
+
+def _peer_name(peer: str) -> str:
+    """``numpy.busday_offset(...)`` → ``numpy.busday_offset``."""
+    return peer.split("(", 1)[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", type=Path, help="results files (default: all, sorted)")
+    args = ap.parse_args()
+    paths = args.paths or sorted(RESULTS_DIR.glob("*.json"))
+    print(render_files(paths), end="")
+
+
+if __name__ == "__main__":
+    main()

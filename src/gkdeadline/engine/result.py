@@ -1,0 +1,211 @@
+"""The result of a case: one pydantic model, the single JSON shape for the library, the command
+line, batch rows and the HTTP service (``gkdeadline schema result`` prints its JSON Schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "2"
+
+Status = Literal[
+    "running",
+    "paused",
+    "awaiting_correction",
+    "awaiting_fee",
+    "answered",
+    "answered_late",
+    "overdue",
+    "seriously_overdue",
+    "withdrawn",
+    "abandoned",
+    "pending_calendar",
+]
+# in the order of gkdeadline.engine.core's S_* numbers; "pending_calendar" is set outside the core
+STATUSES: tuple[str, ...] = (
+    "running",
+    "paused",
+    "awaiting_correction",
+    "awaiting_fee",
+    "answered",
+    "answered_late",
+    "overdue",
+    "seriously_overdue",
+    "withdrawn",
+    "abandoned",
+    "pending_calendar",
+)
+STATUS_ZH = {
+    "running": "计时中",
+    "paused": "暂停计时",
+    "awaiting_correction": "等待补正",
+    "awaiting_fee": "等待缴费",
+    "answered": "已按期答复",
+    "answered_late": "逾期答复",
+    "overdue": "已逾期未答复",
+    "seriously_overdue": "严重逾期未答复",
+    "withdrawn": "申请人已撤回",
+    "abandoned": "视为放弃申请",
+    "pending_calendar": "待国务院放假安排确定",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Model):
+    """A violation or notice found in a case: stable code, Chinese message, the rule broken."""
+
+    code: str = Field(description="稳定的代码，见 docs/errors.md")
+    severity: Literal["violation", "notice"]
+    message: str = Field(description="中文说明")
+    message_en: str
+    event_index: int | None = Field(None, description="引起它的事件（输入中的序号）")
+    date: dt.date | None = None
+    rule_id: str | None = None
+    citation: str | None = None
+
+
+class Step(_Model):
+    """One line of the trail: what happened, which rule applied, the deadline afterwards."""
+
+    index: int = Field(description="事件在输入中的序号")
+    date: dt.date
+    event: str
+    text: str = Field(description="中文说明")
+    rule_id: str | None = None
+    citation: str | None = None
+    due: dt.date | None = Field(None, description="本事件之后的答复期限")
+    due_latest: dt.date | None = Field(
+        None, description="期限取决于尚未公布的放假安排时：最晚可能的日期（due 为最早）"
+    )
+    extra: dict[str, Any] | None = None
+
+    def line(self) -> str:
+        if self.due is None:
+            arrow = ""
+        elif self.due_latest is not None and self.due_latest != self.due:
+            arrow = f" → 期限 {self.due.isoformat()} 至 {self.due_latest.isoformat()}"
+        else:
+            arrow = f" → 期限 {self.due.isoformat()}"
+        return f"{self.date.isoformat()} {self.text}{arrow}"
+
+
+class DeadlineItem(_Model):
+    """A dated obligation or window arising in the case."""
+
+    kind: Literal[
+        "answer",
+        "correction_notice",
+        "correction_period",
+        "third_party_reply",
+        "agency_reply",
+        "fee_payment",
+        "review",
+        "litigation",
+    ]
+    due: dt.date
+    obligor: Literal["agency", "applicant", "third_party"]
+    title: str
+    rule_id: str
+    citation: str
+    note: str | None = None
+
+
+class SpanItem(_Model):
+    """A span of the case: consultation, suspension, correction, fee — counted or not."""
+
+    first: dt.date
+    last: dt.date | None = Field(description="null：尚未结束")
+    kind: str
+    counted: bool = Field(description="true：这段时间计入答复期限（没有不计入的依据）")
+    note: str
+
+
+class RuleRef(_Model):
+    id: str
+    citation: str
+
+
+class CaseResult(_Model):
+    """Everything known about a case on ``as_of``."""
+
+    schema_version: Literal["2"] = SCHEMA_VERSION
+    id: str | None = None
+    profile: str
+    as_of: dt.date | None = Field(description="状态日期；null：截至最后一个事件")
+    received: dt.date | None = Field(description="收到申请之日（依收到申请之日规则）")
+    rule: str | None = Field(description="答复期限规则 id")
+    due: dt.date | None = Field(description="答复期限；暂停、等待补正时为 null")
+    due_earliest: dt.date | None = Field(
+        None, description="期限取决于尚未公布的放假安排时的最早可能日期"
+    )
+    due_latest: dt.date | None = Field(None, description="…的最晚可能日期")
+    due_assumptions: list[str] = Field(default_factory=list, description="界限所依据的假设")
+    status: Status
+    status_zh: str
+    remaining_workdays: int | None = Field(description="as_of 之后到期限还有几个可计算的工作日")
+    workdays_late: int | None = Field(description="逾期的工作日数（逾期答复或逾期未答复）")
+    on_time: bool | None = Field(description="是否按期答复；未答复或尚不能确定时为 null")
+    answered: dt.date | None
+    delivered: dt.date | None = None
+    verdict_basis: Literal["answered", "delivered"] | None = Field(
+        None, description="按期与否依据的日期：作出答复之日或送达之日"
+    )
+    verdict_rule: str | None = None
+    outcome: str | None = None
+    closed: dt.date | None = None
+    projected: bool = False
+    findings: list[Finding] = Field(default_factory=list)
+    trail: list[Step] = Field(default_factory=list)
+    deadlines: list[DeadlineItem] = Field(default_factory=list)
+    spans: list[SpanItem] = Field(default_factory=list)
+    rules: list[RuleRef] = Field(default_factory=list, description="计算用到的规则")
+    extra: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------------ conveniences
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The findings' messages (violations and notices), in order."""
+        return tuple(f.message for f in self.findings)
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape (dates as ISO strings)."""
+        return self.model_dump(mode="json")
+
+    def explain(self) -> str:
+        """The trail as Chinese lines, then the conclusion and the findings."""
+        lines = [s.line() for s in self.trail]
+        when = self.as_of.isoformat() if self.as_of else "最后一个事件"
+        if self.due is not None:
+            due = self.due.isoformat()
+        elif self.due_earliest is not None and self.due_latest is not None:
+            due = f"{self.due_earliest.isoformat()} 至 {self.due_latest.isoformat()} 之间（待定）"
+        else:
+            due = "暂无（期限未在计算中）"
+        tail = f"截至 {when}：{self.status_zh}，答复期限 {due}"
+        if self.remaining_workdays is not None:
+            tail += f"，剩余 {self.remaining_workdays} 个工作日"
+        if self.workdays_late is not None:
+            tail += f"，逾期 {self.workdays_late} 个工作日"
+        if self.on_time is not None:
+            basis = "送达" if self.verdict_basis == "delivered" else "作出答复"
+            tail += (
+                f"，按期答复（以{basis}之日计）"
+                if self.on_time
+                else f"，逾期答复（以{basis}之日计）"
+            )
+        lines.append(tail + "。")
+        lines += [f"假设：{a}" for a in self.due_assumptions]
+        for f in self.findings:
+            tag = "违规" if f.severity == "violation" else "提示"
+            cite = f"（{f.citation}）" if f.citation else ""
+            lines.append(f"{tag}［{f.code}］：{f.message}{cite}")
+        return "\n".join(lines)

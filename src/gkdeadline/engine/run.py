@@ -1,0 +1,829 @@
+"""Running the core for one case, and turning its numbers into a :class:`CaseResult`.
+
+The scalar engine calls :func:`gkdeadline.engine.core.replay` as plain Python on the calendar's
+Python lists; the batch engine calls the same function compiled. Everything here is about one
+case: encoding its events, handling a deadline that reaches into days whose holiday schedule is
+not yet published (bounds), and the Chinese explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from gkdeadline.calendar import Calendar, collecting_projected
+from gkdeadline.calendar.kernels import PROJECTED, UNKNOWN
+from gkdeadline.calendar.schedule import weekday_zh
+from gkdeadline.engine import core
+from gkdeadline.engine.params import CaseRules, case_rules
+from gkdeadline.engine.result import (
+    STATUS_ZH,
+    STATUSES,
+    CaseResult,
+    DeadlineItem,
+    Finding,
+    RuleRef,
+    SpanItem,
+    Step,
+)
+from gkdeadline.errors import CaseError, GkDeadlineError
+from gkdeadline.events import (
+    BY_TYPE,
+    CHANNEL_ZH,
+    PARTY_ZH,
+    SPEC_ORDER,
+    EventModel,
+)
+from gkdeadline.outcomes import BY_CODE as OUTCOMES
+from gkdeadline.problems import BY_CODE, BY_NUM, Problem
+from gkdeadline.profiles import Profile
+from gkdeadline.rules import SPAN_KIND_ZH, Rule
+
+MAX_EVENTS = 100_000  # events per case (documented limit)
+
+_KIND_NAME = {
+    core.K_THIRD: "consultation.third_party",
+    core.K_AGENCY: "consultation.agency",
+    core.K_SUSPENSION: "suspension",
+    core.K_CORRECTION: "correction",
+    core.K_FEE: "fee",
+}
+_WHAT = {
+    core.WHAT_CONSULT_THIRD: "consultation.third_party",
+    core.WHAT_CONSULT_AGENCY: "consultation.agency",
+    core.WHAT_SUSPENSION: "suspension",
+}
+
+
+def short_citation(rule: Rule) -> str:
+    """``条例第三十三条第二款`` for the 条例, ``《彭阳县…制度》第四条`` for anything else."""
+    doc = "条例" if rule.source == "中华人民共和国政府信息公开条例" else f"《{rule.source}》"
+    year = ""
+    if rule.document in ("国务院令第492号", "国务院令第711号"):
+        year = "（2008）" if rule.document == "国务院令第492号" else "（2019）"
+    return f"{doc}{year}{rule.article}"
+
+
+# ----------------------------------------------------------------------------- encoding
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One case's events in replay order, as the core's integer arrays."""
+
+    order: tuple[int, ...]  # replay position → input index
+    etype: list[int]
+    edate: list[int]
+    ep0: list[int]
+    ep1: list[int]
+    ep2: list[int]
+
+
+def replay_order(events: Sequence[EventModel]) -> list[int]:
+    """Input indices in replay order: by date, then same-day rank, then input order."""
+    rank = {t: i for i, t in enumerate(SPEC_ORDER)}
+    return sorted(range(len(events)), key=lambda i: (events[i].date, rank[events[i].type], i))
+
+
+def encode(events: Sequence[EventModel], first_ordinal: int) -> Encoded:
+    order = replay_order(events)
+    n = len(order)
+    etype, edate = [0] * n, [0] * n
+    slots = [[core.NONE] * n, [core.NONE] * n, [core.NONE] * n]
+    for pos, i in enumerate(order):
+        ev = events[i]
+        spec = BY_TYPE[ev.type]
+        etype[pos] = spec.num
+        edate[pos] = ev.date.toordinal() - first_ordinal
+        for p in spec.params:
+            if p.slot is None:
+                continue
+            v = getattr(ev, p.field)
+            if p.kind == "date":
+                code = core.NONE if v is None else v.toordinal() - first_ordinal
+            elif p.kind == "enum":
+                code = 0 if v is None else p.values.index(v) + 1
+            elif p.kind == "flag":
+                code = 0 if v in (None, "") else 1
+            else:
+                code = core.NONE if v is None else int(v)
+            slots[p.slot][pos] = code
+    return Encoded(tuple(order), etype, edate, *slots)
+
+
+def era_date(events: Sequence[EventModel]) -> date | None:
+    """The date that chooses the rules: the receipt as the first ``received`` event gives it
+    (its confirmation date where one is given, else the day it arrived)."""
+    received = [e for e in events if e.type == "received"]
+    if not received:
+        return None
+    first = min(received, key=lambda e: e.date)
+    confirmed = getattr(first, "confirmed", None)
+    return confirmed if confirmed is not None else first.date
+
+
+# ----------------------------------------------------------------------------- one replay
+
+
+@dataclass
+class Raw:
+    """The core's outputs for one case on one calendar."""
+
+    out: list[int]
+    step_due: list[int]
+    step_info: list[int]
+    findings: list[tuple[int, int, int, int]]
+    spans: list[tuple[int, int, int, int]]
+
+
+def replay(cal: Calendar, enc: Encoded, rules: CaseRules, cutoff: int, as_of: int) -> Raw:
+    ix = cal.index
+    n = len(enc.etype)
+    m = n + 1
+    out = [0] * core.NOUT
+    step_due, step_info = [0] * m, [0] * m
+    fcap = 2 * n + 8
+    fcode, fev, fa, fb = [0] * fcap, [0] * fcap, [0] * fcap, [0] * fcap
+    sp = [[0] * m for _ in range(4)]
+    w = [[0] * m for _ in range(10)]
+    nf = core.replay(
+        ix.cum_list,
+        ix.ords_list,
+        ix.unknown_cum_list,
+        ix.projected_cum_list,
+        enc.etype,
+        enc.edate,
+        enc.ep0,
+        enc.ep1,
+        enc.ep2,
+        0,
+        n,
+        rules.row,
+        0,
+        cutoff,
+        as_of,
+        out,
+        0,
+        step_due,
+        step_info,
+        fcode,
+        fev,
+        fa,
+        fb,
+        0,
+        fcap,
+        sp[0],
+        sp[1],
+        sp[2],
+        sp[3],
+        0,
+        *w,
+    )
+    nsp = out[core.O_NSPAN] if out[core.O_ERROR] == 0 else 0
+    return Raw(
+        out,
+        step_due[:n],
+        step_info[:n],
+        [(fcode[k], fev[k], fa[k], fb[k]) for k in range(nf)],
+        [(sp[0][k], sp[1][k], sp[2][k], sp[3][k]) for k in range(max(nsp, 0))],
+    )
+
+
+# ----------------------------------------------------------------------------- the case
+
+
+@dataclass(frozen=True)
+class Context:
+    profile: Profile
+    cal: Calendar
+    rules: CaseRules
+    events: tuple[EventModel, ...]
+    enc: Encoded
+
+    def day(self, rel: int) -> date | None:
+        if rel in (core.NONE, core.INF) or rel <= core.NONE or rel >= core.INF:
+            return None
+        return date.fromordinal(rel + self.cal.index.first_ordinal)
+
+    def rel(self, d: date) -> int:
+        return d.toordinal() - self.cal.index.first_ordinal
+
+
+def prepare(profile: Profile, cal: Calendar, events: Sequence[EventModel]) -> Context:
+    if len(events) > MAX_EVENTS:
+        raise CaseError(
+            f"案件有 {len(events):,} 个事件，超过上限 {MAX_EVENTS:,}",
+            code="too-many-events",
+            message_en=f"the case has {len(events):,} events, more than the limit {MAX_EVENTS:,}",
+            value=len(events),
+        )
+    on = era_date(events)
+    if on is None:
+        raise _error(BY_NUM[core.E_MISSING_RECEIVED], None, None, {}, None)
+    rules = case_rules(profile, on)
+    return Context(profile, cal, rules, tuple(events), encode(events, cal.index.first_ordinal))
+
+
+def compute(
+    ctx: Context, as_of: date | None, case_id: str | None = None, extra: Any = None
+) -> CaseResult:
+    """The result as of ``as_of`` (None: as of the last event, every event counted)."""
+    enc = ctx.enc
+    a = core.NONE if as_of is None else ctx.rel(as_of)
+    later = as_of is not None and any(ctx.day(d) is not None and d > a for d in enc.edate)
+    if later:  # impossible data is an error whatever the as-of date
+        full = replay(ctx.cal, enc, ctx.rules, core.INF, core.NONE)
+        _raise_if_error(ctx, full)
+    cutoff = a if as_of is not None else core.INF
+    raw = replay(ctx.cal, enc, ctx.rules, cutoff, a)
+    _raise_if_error(ctx, raw)
+    # the explanation's own lookups (party deadlines, 复议 and 诉讼 windows) may touch projected
+    # days; the result's flag comes from the core, so they are collected here, not warned about
+    with collecting_projected():
+        if raw.out[core.O_FLAGS] & UNKNOWN:
+            return _with_bounds(ctx, raw, cutoff, a, as_of, case_id, extra)
+        return _decode(ctx, raw, None, as_of, case_id, extra)
+
+
+def _raise_if_error(ctx: Context, raw: Raw) -> None:
+    code = raw.out[core.O_ERROR]
+    if code == 0:
+        return
+    pos = raw.out[core.O_ERROR_EVENT]
+    index = ctx.enc.order[pos] if pos >= 0 else None
+    ev = ctx.events[index] if index is not None else None
+    arg = ctx.day(raw.out[core.O_ERROR_ARG]) if raw.out[core.O_ERROR_ARG] > core.NONE else None
+    problem = BY_NUM[code]
+    values: dict[str, Any] = {}
+    for name, kind in problem.args:
+        if kind == "date":
+            values[name] = arg.isoformat() if arg else "—"
+        else:
+            values[name] = raw.out[core.O_ERROR_ARG]
+    raise _error(problem, index, ev, values, ctx.rules)
+
+
+def _error(
+    problem: Problem,
+    index: int | None,
+    ev: EventModel | None,
+    values: dict[str, Any],
+    rules: CaseRules | None,
+) -> CaseError:
+    rule = rules.by_topic(problem.topic) if rules is not None else None
+    where = ""
+    where_en = ""
+    if index is not None and ev is not None:
+        where = f"事件 {index}（{ev.type}，{ev.date.isoformat()}）："
+        where_en = f"event {index} ({ev.type}, {ev.date.isoformat()}): "
+    limit = rule.limit_text() if rule is not None else ""
+    zh = where + problem.zh.format(limit=limit, **values)
+    if rule is not None:
+        zh += f"（{short_citation(rule)}）"
+    return CaseError(
+        zh,
+        code=problem.code,
+        message_en=where_en + problem.en.format(limit=limit, **values),
+        event_index=index,
+        field=ev.type if ev is not None else None,
+        value=ev.date.isoformat() if ev is not None else None,
+        rule_id=rule.id if rule is not None else None,
+        citation=rule.citation() if rule is not None else None,
+    )
+
+
+def _with_bounds(
+    ctx: Context,
+    raw: Raw,
+    cutoff: int,
+    a: int,
+    as_of: date | None,
+    case_id: str | None,
+    extra: Any,
+) -> CaseResult:
+    """The deadline reaches days whose schedule is not published: compute on the earliest and
+    the latest possible calendars, keep what both agree on, and bound the rest."""
+    pair = ctx.cal.bounds()
+    if pair is None:
+        day = _first_unknown(ctx, raw)
+        raise ctx.cal.coverage_error_for(day)
+    early_cal, late_cal = pair
+    early = replay(early_cal, ctx.enc, ctx.rules, cutoff, a)
+    late = replay(late_cal, ctx.enc, ctx.rules, cutoff, a) if late_cal is not None else None
+    if early.out[core.O_FLAGS] & UNKNOWN or (late is not None and late.out[core.O_FLAGS] & UNKNOWN):
+        raise ctx.cal.coverage_error_for(_first_unknown(ctx, raw))
+    return _decode(ctx, early, late, as_of, case_id, extra, bounds_of=ctx.cal)
+
+
+def _first_unknown(ctx: Context, raw: Raw) -> date:
+    ix = ctx.cal.index
+    start = ctx.day(raw.out[core.O_RECEIPT]) or ctx.events[0].date
+    i = ix.first_unknown_after(start.toordinal() - ix.first_ordinal)
+    return date.fromordinal(ix.first_ordinal + i)
+
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def _decode(
+    ctx: Context,
+    raw: Raw,
+    late: Raw | None,
+    as_of: date | None,
+    case_id: str | None,
+    extra: Any,
+    bounds_of: Calendar | None = None,
+) -> CaseResult:
+    out = raw.out
+    rules = ctx.rules
+    bounded = bounds_of is not None
+    status = STATUSES[out[core.O_STATUS]]
+    due = ctx.day(out[core.O_DUE])
+    due_earliest = due_latest = None
+    remaining = None if out[core.O_REMAINING] == core.NONE else out[core.O_REMAINING]
+    late_n = None if out[core.O_LATE] == core.NONE else out[core.O_LATE]
+    on_time = None if out[core.O_ON_TIME] < 0 else bool(out[core.O_ON_TIME])
+    assumptions: list[str] = []
+    if bounded:
+        assert bounds_of is not None
+        due_earliest = due
+        due_latest = ctx.day(late.out[core.O_DUE]) if late is not None else None
+        lo = late.out if late is not None else None
+        if lo is None or lo[core.O_STATUS] != out[core.O_STATUS]:
+            status = "pending_calendar"
+        if lo is None or lo[core.O_ON_TIME] != out[core.O_ON_TIME]:
+            on_time = None
+        if lo is None or lo[core.O_REMAINING] != out[core.O_REMAINING]:
+            remaining = None
+        if lo is None or lo[core.O_LATE] != out[core.O_LATE]:
+            late_n = None
+        if due_latest is None or due_latest != due_earliest:
+            due = None
+        else:
+            due_earliest = due_latest = None  # both calendars agree: the date is certain
+        assumptions = bounds_of.bounds_assumptions()
+    findings = _findings(ctx, raw, late)
+    if bounded and due is None and due_earliest is not None:
+        problem = BY_CODE["calendar-pending"]
+        latest_text = due_latest.isoformat() if due_latest else "（暂不能确定）"
+        findings.append(
+            Finding(
+                code=problem.code,
+                severity="notice",
+                message=problem.zh.format(earliest=due_earliest.isoformat(), latest=latest_text),
+                message_en=problem.en.format(earliest=due_earliest.isoformat(), latest=latest_text),
+            )
+        )
+    projected = bool(out[core.O_FLAGS] & PROJECTED) and not bounded
+    if projected:
+        problem = BY_CODE["projected-calendar"]
+        findings.append(
+            Finding(code=problem.code, severity="notice", message=problem.zh, message_en=problem.en)
+        )
+    trail = _trail(ctx, raw, late)
+    spans = _spans(ctx, raw)
+    answered = ctx.day(out[core.O_ANSWERED])
+    delivered = ctx.day(out[core.O_DELIVERED])
+    outcome_num = out[core.O_OUTCOME]
+    outcome = None
+    if outcome_num > 0:
+        outcome = BY_TYPE["answered"].params[0].values[outcome_num - 1]
+    verdict_basis: Any = None
+    if answered is not None:
+        verdict_basis = "delivered" if out[core.O_VERDICT] == 1 else "answered"
+    deadlines = _deadlines(ctx, raw, due or due_earliest, answered, delivered, outcome)
+    return CaseResult(
+        id=case_id,
+        profile=ctx.profile.id,
+        as_of=as_of,
+        received=ctx.day(out[core.O_RECEIPT]),
+        rule=rules.reply.id,
+        due=due,
+        due_earliest=due_earliest,
+        due_latest=due_latest,
+        due_assumptions=assumptions,
+        status=status,
+        status_zh=STATUS_ZH[status],
+        remaining_workdays=remaining,
+        workdays_late=late_n,
+        on_time=on_time,
+        answered=answered,
+        delivered=delivered,
+        verdict_basis=verdict_basis,
+        verdict_rule=rules.reply.id if answered is not None else None,
+        outcome=outcome,
+        closed=ctx.day(out[core.O_CLOSED]),
+        projected=projected,
+        findings=findings,
+        trail=trail,
+        deadlines=deadlines,
+        spans=spans,
+        rules=[RuleRef(id=r.id, citation=r.citation()) for r in rules.used()],
+        extra=extra,
+    )
+
+
+def finding_rule(rules: CaseRules, problem: Problem) -> Rule | None:
+    """The rule a finding cites: its topic's rule in force on the receipt date."""
+    if problem.code == "no-basis-for-span":  # the reply rule that is silent on the span
+        return rules.reply
+    if problem.code in ("consultation-reply-late", "party-receipt-assumed"):
+        return rules.third_party or rules.agency
+    return rules.by_topic(problem.topic)
+
+
+def finding_values(
+    problem: Problem,
+    args: tuple[int, int],
+    late_args: tuple[int, int] | None,
+    day: Any,
+) -> dict[str, Any]:
+    """A finding's template values; where the earliest and latest calendars disagree on an
+    argument (a deadline not yet known), both are shown: ``2027-01-13 至 2027-01-14``."""
+    values: dict[str, Any] = {}
+    for k, (name, kind) in enumerate(problem.args):
+        v = args[k]
+        w = late_args[k] if late_args is not None else v
+        if kind == "date":
+            d, e = day(v), day(w)
+            text = d.isoformat() if d else "—"
+            if e != d:
+                text += f" 至 {e.isoformat() if e else '（暂不能确定）'}"
+            values[name] = text
+        elif kind == "text":
+            values[name] = SPAN_KIND_ZH.get(_WHAT.get(v, ""), "期间")
+        else:
+            values[name] = v if w == v else f"{min(v, w)}–{max(v, w)}"
+    return values
+
+
+def render_finding(
+    problem: Problem,
+    rules: CaseRules,
+    args: tuple[int, int],
+    late_args: tuple[int, int] | None,
+    day: Any,
+) -> tuple[str, str, Rule | None]:
+    """``(message_zh, message_en, rule)`` of a finding; shared by the scalar and batch paths."""
+    rule = finding_rule(rules, problem)
+    values = finding_values(problem, args, late_args, day)
+    limit = rule.limit_text() if rule is not None else ""
+    return problem.zh.format(limit=limit, **values), problem.en.format(limit=limit, **values), rule
+
+
+def certain_findings(
+    early: list[tuple[int, int, int, int]], late: list[tuple[int, int, int, int]] | None
+) -> list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]:
+    """Findings as ``(code, event position, args, late args)``; with bounds, only those both
+    calendars find (matched by code and event) are certain."""
+    if late is None:
+        return [(c, p, (a, b), None) for c, p, a, b in early]
+    pool: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for c, p, a, b in late:
+        pool.setdefault((c, p), []).append((a, b))
+    out = []
+    for c, p, a, b in early:
+        match = pool.get((c, p))
+        if match:
+            out.append((c, p, (a, b), match.pop(0)))
+    return out
+
+
+def _findings(ctx: Context, raw: Raw, late: Raw | None) -> list[Finding]:
+    out = []
+    for code, pos, args, late_args in certain_findings(
+        raw.findings, late.findings if late else None
+    ):
+        problem = BY_NUM[code]
+        index = ctx.enc.order[pos] if pos >= 0 else None
+        ev = ctx.events[index] if index is not None else None
+        zh, en, rule = render_finding(problem, ctx.rules, args, late_args, ctx.day)
+        out.append(
+            Finding(
+                code=problem.code,
+                severity="notice" if problem.severity == "notice" else "violation",
+                message=zh,
+                message_en=en,
+                event_index=index,
+                date=ev.date if ev is not None else None,
+                rule_id=rule.id if rule is not None else None,
+                citation=rule.citation() if rule is not None else None,
+            )
+        )
+    return out
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else "—"
+
+
+def _trail(ctx: Context, raw: Raw, late: Raw | None) -> list[Step]:
+    rules = ctx.rules
+    reply = rules.reply
+    steps: list[Step] = []
+    spans_by_event = _span_events(ctx, raw)
+    for pos, index in enumerate(ctx.enc.order):
+        if pos >= len(raw.step_due):
+            break
+        ev = ctx.events[index]
+        info = raw.step_info[pos]
+        due = ctx.day(raw.step_due[pos])
+        due_latest = None
+        if late is not None:
+            due_latest = ctx.day(late.step_due[pos])
+        text, rule = _describe(ctx, ev, info, pos, spans_by_event)
+        steps.append(
+            Step(
+                index=index,
+                date=ev.date,
+                event=ev.type,
+                text=text,
+                rule_id=(rule or reply).id,
+                citation=(rule or reply).citation(),
+                due=due,
+                due_latest=due_latest if due_latest != due else None,
+                extra=ev.extra,
+            )
+        )
+    return steps
+
+
+def _span_events(ctx: Context, raw: Raw) -> dict[int, tuple[int, int, int, int]]:
+    """Span-making events (by replay position) → their span."""
+    return {sp[3] >> 1: sp for sp in raw.spans}
+
+
+def _party_limit(ctx: Context, ev: Any) -> tuple[date | None, Rule | None]:
+    """The consulted party's own deadline (its rule, from the day it received the request)."""
+    rule = ctx.rules.third_party if ev.party == "third_party" else ctx.rules.agency
+    if rule is None or rule.duration is None:
+        return None, rule
+    start = ev.party_received or ev.date
+    try:
+        return ctx.cal.add_workdays(start, rule.duration.amount), rule
+    except GkDeadlineError:
+        return None, rule
+
+
+def _describe(
+    ctx: Context,
+    ev: Any,
+    info: int,
+    pos: int,
+    spans: dict[int, tuple[int, int, int, int]],
+) -> tuple[str, Rule | None]:
+    """The trail's Chinese sentence for one event, and the rule it cites."""
+    rules = ctx.rules
+    reply = rules.reply
+    kind = ev.type
+    if info == core.I_VOID and kind not in ("extension", "delay_set"):
+        return f"{BY_TYPE[kind].title}（案件已结束，已记录但不影响期限）", reply
+    if kind == "received":
+        way = None
+        if rules.receipt is not None and rules.receipt.receipt:
+            way = rules.receipt.receipt.get(ev.channel)
+        basis = ""
+        if rules.receipt is not None:
+            item = way.item if way is not None and way.item else ""
+            what = f"，{way.text}" if way is not None else ""
+            basis = f"，{short_citation(rules.receipt)}{item}{what}"
+        when = ""
+        if ev.confirmed is not None:
+            when = f"，{ev.confirmed.isoformat()}（{weekday_zh(ev.confirmed)}）确认为收到申请之日"
+        return (
+            f"收到申请（{CHANNEL_ZH[ev.channel]}{basis}）{when}→ 答复期限 {reply.limit_text()}"
+            f"（{short_citation(reply)}）",
+            rules.receipt or reply,
+        )
+    if kind == "correction_requested":
+        rule = rules.correction_notice
+        if rules.restart is not None and "correction_received" in (rules.restart.restarts_on or ()):
+            return "告知申请人补正，答复期限暂停，收到补正后重新计算", rule
+        return "告知申请人补正（规则没有规定补正后重新计算，期限继续）", rule
+    if kind == "correction_deadline_set":
+        until = ev.until
+        if until is None and ev.workdays is not None:
+            until = ctx.cal.add_workdays(ev.date, ev.workdays) if _known(ctx, ev.date) else None
+        return (
+            f"确定补正期限{'至 ' + until.isoformat() if until else ''}，逾期不补正视为放弃申请",
+            (rules.correction_notice),
+        )
+    if kind == "correction_received":
+        if info == core.I_RESTART and rules.restart is not None:
+            basis = rules.restart.restarts_basis or short_citation(rules.restart)
+            return f"收到补正的申请，答复期限自本日重新计算 {reply.limit_text()}（{basis}）", (
+                rules.restart
+            )
+        return "收到补正", reply
+    if kind == "consultation_started":
+        party = PARTY_ZH[ev.party]
+        span_kind = f"consultation.{ev.party}"
+        limit, prule = _party_limit(ctx, ev)
+        own = ""
+        if limit is not None and prule is not None:
+            own = f"；{party}应于 {limit.isoformat()} 前提出意见（{short_citation(prule)}）"
+        if info == core.I_NOT_COUNTED:
+            return (
+                f"征求{party}意见；施行中的规则没有这段时间不计入的规定，计入答复期限{own}",
+                reply,
+            )
+        basis_rule = rules.excluded.get(span_kind, reply)
+        basis = basis_rule.excludes_basis or short_citation(basis_rule)
+        via = (
+            ""
+            if basis_rule.profile_id == reply.profile_id
+            else f"（{reply.id} 未规定，依 {basis_rule.id}）"
+        )
+        return f"征求{party}意见，所需时间不计入答复期限（{basis}）{via}{own}", basis_rule
+    if kind == "consultation_ended":
+        party = PARTY_ZH[ev.party]
+        if info == core.I_LATE_REPLY:
+            return (
+                f"收到{party}意见（逾期提出，不计入的时间截至{party}期限届满之日，其后恢复计算）",
+                (rules.third_party if ev.party == "third_party" else rules.agency),
+            )
+        return f"收到{party}意见，次日恢复计算", reply
+    if kind == "suspended":
+        reason = f"（{ev.reason}）" if ev.reason else ""
+        if info == core.I_NOT_COUNTED:
+            return f"期限中止{reason}；施行中的规则没有中止的规定，期限继续计算", reply
+        basis_rule = rules.excluded.get("suspension", reply)
+        return (
+            f"期限中止{reason}，障碍消除后恢复计算（{basis_rule.excludes_basis or short_citation(basis_rule)}）",
+            basis_rule,
+        )
+    if kind == "resumed":
+        return "障碍消除，次日恢复计算", reply
+    if kind == "fee_notified":
+        amount = f" {ev.amount:g} 元" if ev.amount is not None else ""
+        return f"发出收费通知{amount}，申请人应在缴费期限内缴纳", rules.fee
+    if kind == "fee_paid":
+        return "申请人缴纳信息处理费", rules.fee
+    if kind == "fee_lapsed":
+        return "申请人逾期未缴费，视为放弃申请", rules.fee
+    if kind == "extension":
+        ext = rules.extension
+        if info == core.I_VOID:
+            return "延长答复期限（无效：见下方违规记录）", ext or reply
+        what = (
+            f"至 {ev.until.isoformat()}"
+            if ev.until is not None
+            else (f" {ev.workdays} 个工作日" if ev.workdays is not None else "（取上限）")
+        )
+        capped = "，超过上限，按上限计算" if info == core.I_CAPPED else ""
+        cite = f"（{short_citation(ext)}，{ext.limit_text()}）" if ext is not None else ""
+        return f"经负责人同意延长答复期限{what}{cite}{capped}，自原期限届满之次日起接续计算", ext
+    if kind == "delay_set":
+        if info == core.I_VOID:
+            return "确定延迟答复期限（无效：见下方违规记录）", rules.delay or reply
+        return f"申请数量、频次明显超过合理范围，确定延迟答复至 {ev.until.isoformat()}", rules.delay
+    if kind == "answered":
+        label = f"（{OUTCOMES[ev.outcome].label}）" if ev.outcome else ""
+        return f"作出答复{label}", reply
+    if kind == "delivered":
+        return "答复送达申请人", reply
+    if kind == "withdrawn":
+        return "申请人撤回申请", reply
+    if kind == "abandoned":
+        reason = f"（{ev.reason}）" if ev.reason else ""
+        return f"视为放弃申请{reason}", rules.correction_notice or reply
+    if kind == "reanswer_ordered":
+        by = "行政复议决定" if ev.by == "review" else "人民法院判决"
+        doc = f"（{ev.document}）" if ev.document else ""
+        if ev.until is not None:
+            period = f"于 {ev.until.isoformat()} 前"
+        elif ev.amount is not None:
+            period = f"{ev.amount} {'个工作日' if ev.unit == 'workdays' else '日'}内"
+        else:
+            period = f"在法定期限（{reply.limit_text()}）内"
+        return f"{by}{doc}责令重新答复，自本日起{period}", reply
+    return BY_TYPE[kind].title, reply
+
+
+def _known(ctx: Context, d: date) -> bool:
+    try:
+        ctx.cal.is_workday(d)
+    except GkDeadlineError:
+        return False
+    return True
+
+
+def _spans(ctx: Context, raw: Raw) -> list[SpanItem]:
+    out = []
+    for first, last, kind, flags in raw.spans:
+        counted = flags & 1
+        f = ctx.day(first)
+        if f is None:
+            continue
+        name = _KIND_NAME.get(kind, "other")
+        note = SPAN_KIND_ZH.get(name, "期间")
+        out.append(
+            SpanItem(
+                first=f,
+                last=ctx.day(last),
+                kind=name,
+                counted=not bool(counted),
+                note=note + ("（没有不计入的依据，计入答复期限）" if not counted else ""),
+            )
+        )
+    return out
+
+
+def _deadlines(
+    ctx: Context,
+    raw: Raw,
+    due: date | None,
+    answered: date | None,
+    delivered: date | None,
+    outcome: str | None,
+) -> list[DeadlineItem]:
+    rules = ctx.rules
+    out: list[DeadlineItem] = []
+
+    def add(
+        kind: Any,
+        d: date | None,
+        obligor: Any,
+        title: str,
+        rule: Rule | None,
+        note: str | None = None,
+    ) -> None:
+        if d is not None and rule is not None:
+            out.append(
+                DeadlineItem(
+                    kind=kind,
+                    due=d,
+                    obligor=obligor,
+                    title=title,
+                    rule_id=rule.id,
+                    citation=rule.citation(),
+                    note=note,
+                )
+            )
+
+    if due is not None:
+        add("answer", due, "agency", "答复期限", rules.reply)
+    receipt = ctx.day(raw.out[core.O_RECEIPT])
+    notice = rules.correction_notice
+    if receipt is not None and notice is not None and notice.duration is not None:
+        try:
+            d = ctx.cal.add_workdays(receipt, notice.duration.amount)
+            add("correction_notice", d, "agency", "补正告知期限", notice)
+        except GkDeadlineError:
+            pass  # beyond the calendar: simply not listed
+    for pos, index in enumerate(ctx.enc.order):
+        ev = ctx.events[index]
+        if ev.type == "consultation_started" and pos < len(raw.step_due):
+            limit, prule = _party_limit(ctx, ev)
+            title = "第三方提出意见期限" if ev.party == "third_party" else "其他机关提出意见期限"
+            add(f"{ev.party}_reply", limit, "third_party", title, prule)
+    # what the applicant may do next (复议, 诉讼), by the rules in force when it is triggered
+    profile = ctx.profile
+    known = delivered or answered
+    if known is not None:
+        note = None if delivered else "以作出答复之日为知道之日；送达在后的，自送达之日起算"
+        for topic, kind, title in (
+            ("review.application", "review", "申请行政复议期限"),
+            ("litigation.filing", "litigation", "提起行政诉讼期限"),
+        ):
+            try:
+                d = profile.due(topic, known, ctx.cal)
+            except GkDeadlineError:
+                continue
+            if d is None:
+                continue
+            extra_note = note
+            if kind == "litigation" and outcome and outcome.startswith("refused"):
+                pre = profile.rule_for("review.prerequisite", known)
+                if pre is not None:
+                    extra_note = f"不予公开的，应当先申请行政复议（{short_citation(pre)}）"
+            value = d.value
+            add(
+                kind,
+                value if isinstance(value, date) else None,
+                "applicant",
+                title,
+                d.rule,
+                extra_note,
+            )
+    elif due is not None and raw.out[core.O_CLOSED] == core.NONE:
+        try:
+            d = profile.due("litigation.nonperformance", due, ctx.cal)
+        except GkDeadlineError:
+            d = None
+        if d is not None and isinstance(d.value, date):
+            add(
+                "litigation",
+                d.value,
+                "applicant",
+                "逾期不答复时提起行政诉讼期限",
+                d.rule,
+                f"自答复期限 {due.isoformat()} 届满之日起算",
+            )
+    return sorted(out, key=lambda x: x.due)
+
+
+__all__ = ["Context", "compute", "prepare", "short_citation"]
+_ = timedelta

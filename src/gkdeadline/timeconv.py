@@ -1,0 +1,107 @@
+"""Dates and moments, converted once, the same way on every path.
+
+Accepted for a *date*: ``datetime.date``; an ISO ``YYYY-MM-DD`` string (exactly that form: no
+``2026-W01-1``, no ``20260101``, no epoch numbers); a ``datetime`` — aware ones are converted to
+Beijing time (Asia/Shanghai) and take that date, naive ones are taken as Beijing time already;
+``pandas.Timestamp`` and ``numpy.datetime64`` likewise (a ``datetime64`` has no zone: Beijing
+time). Impossible dates (``2026-02-30``) are errors. Booleans and numbers are refused: a number is
+never silently a date.
+
+Accepted for a *moment* (hour-based rules): an aware ``datetime`` (kept), a naive one (Beijing
+time), an ISO string with or without offset (without: Beijing time), a date (midnight, Beijing).
+
+Errors are :class:`~gkdeadline.errors.InputError` with code ``date-invalid`` naming the value.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from gkdeadline.errors import InputError
+
+CHINA = ZoneInfo("Asia/Shanghai")  # the offices' clock, whatever the server's timezone
+
+
+def _bad(value: object, what: str, why: str) -> InputError:
+    shown = value if isinstance(value, str) else repr(value)
+    return InputError(
+        f"{what} {shown!s}：{why}；请写成 YYYY-MM-DD（如 2026-09-28）",
+        code="date-invalid",
+        message_en=f"{what} {value!r}: {why}; write it as YYYY-MM-DD",
+        field=what,
+        value=value if isinstance(value, str | int | float) else repr(value),
+    )
+
+
+def parse_iso_date(text: str, what: str = "date") -> date:
+    """``YYYY-MM-DD`` exactly (surrounding spaces allowed), a real calendar date."""
+    t = text.strip()
+    if (
+        len(t) != 10
+        or t[4] != "-"
+        or t[7] != "-"
+        or not (t[:4].isdigit() and t[5:7].isdigit() and t[8:].isdigit())
+    ):
+        raise _bad(text, what, "不是 ISO 日期")
+    try:
+        return date(int(t[:4]), int(t[5:7]), int(t[8:]))
+    except ValueError:
+        raise _bad(text, what, "不存在这一天") from None
+
+
+def _from_datetime(value: datetime) -> date:
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value.astimezone(CHINA).date()
+    return value.date()  # naive: already Beijing time (documented)
+
+
+def to_date(value: Any, what: str = "date") -> date:
+    """Convert one value to a date (see the module docstring for what is accepted)."""
+    if type(value) is date:
+        return value
+    if isinstance(value, str):
+        return parse_iso_date(value, what)
+    if isinstance(value, datetime):  # includes pandas.Timestamp
+        if getattr(value, "value", 0) is None:  # pragma: no cover  (NaT is not a datetime)
+            raise _bad(value, what, "缺少日期")
+        return _from_datetime(value)
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    kind = type(value).__module__ + "." + type(value).__name__
+    if kind == "numpy.datetime64":
+        import numpy as np
+
+        if np.isnat(value):
+            raise _bad(value, what, "缺少日期（NaT）")
+        return date.fromisoformat(str(value.astype("datetime64[D]")))
+    if kind.startswith("pandas") and type(value).__name__ in ("NaTType",):
+        raise _bad(value, what, "缺少日期（NaT）")
+    if isinstance(value, bool | int | float):
+        raise _bad(value, what, "数字不是日期")
+    raise _bad(value, what, f"{type(value).__name__} 不是日期")
+
+
+def to_moment(value: Any, what: str = "start") -> datetime:
+    """Convert one value to an aware moment (naive values are Beijing time)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.replace(tzinfo=CHINA)
+        return value
+    if isinstance(value, str):
+        t = value.strip()
+        if len(t) == 10:
+            return datetime.combine(parse_iso_date(t, what), time(), CHINA)
+        try:
+            m = datetime.fromisoformat(t)
+        except ValueError:
+            raise _bad(value, what, "不是 ISO 日期或时间（如 2026-10-01T08:30+08:00）") from None
+        return to_moment(m, what)
+    return datetime.combine(to_date(value, what), time(), CHINA)
+
+
+def today(now: datetime | None = None) -> date:
+    """Today's date in China — the default "as of" everywhere. A server on UTC would otherwise
+    be a day behind from 00:00 to 08:00 Beijing time. ``now`` (timezone-aware) is for tests."""
+    return (now or datetime.now(CHINA)).astimezone(CHINA).date()
