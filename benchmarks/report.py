@@ -141,6 +141,26 @@ def render_calendar(results: Results) -> str:
         ],
     )
     out.append("")
+    targets = results.get("targets")
+    if targets:
+        largest = [r for r in batch if r["elements"] == max(r["elements"] for r in batch)]
+        met = [
+            r["op"]
+            for r in largest
+            if r["ours_over_floor"] <= targets["ours_over_floor_max"]
+            and r["temp_bytes_per_element"] <= targets["temp_bytes_per_element_max"]
+        ]
+        missed = [
+            f"`{r['op']}` ({r['ours_over_floor']:.2f}×)" for r in largest if r["op"] not in met
+        ]
+        out.append(
+            f"Target at {largest[0]['elements']:,} elements: within"
+            f" {targets['ours_over_floor_max']:g}× of the floor and at most"
+            f" {targets['temp_bytes_per_element_max']:g} temporary bytes per element — met by "
+            + (", ".join(f"`{op}`" for op in met) or "none")
+            + (f"; not met by {', '.join(missed)}." if missed else ".")
+        )
+        out.append("")
     out.append("What each batch row times (outputs preallocated; the same inputs for all three):")
     out.append("")
     out.append(
@@ -168,7 +188,10 @@ def render_calendar(results: Results) -> str:
         "* *Floor*: the bare numpy gathers any lookup-table implementation needs at least, on"
         " day indices `i`, `j` computed beforehand from the same dates; `gkdeadline ÷ floor` is"
         " how far each call is from it (gkdeadline also reads the `datetime64` input and checks"
-        " every element for NaT, the calendar's range, unknown and projected days).",
+        " every element for NaT, the calendar's range, unknown and projected days)."
+        ' `mode="clip"` makes `np.take` write straight into `out`; with the default'
+        ' `mode="raise"` it fills a hidden full-length buffer first and copies, which is slower'
+        " and no floor.",
         "* *Temporary bytes/element*: peak memory allocated during the call (tracemalloc) beyond"
         " its output array, divided by the number of elements; numpy's own peaks, for"
         " comparison: "

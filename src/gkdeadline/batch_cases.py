@@ -878,7 +878,8 @@ def _collect(
 
     nf = o[:, core.O_NFIND]
     idx_good = np.flatnonzero(good)
-    for j in np.flatnonzero((nf > 0) | projected | b):
+    overrides = "、".join(o.label() for o in g.cal.overrides())
+    for j in range(len(rows)) if overrides else np.flatnonzero((nf > 0) | projected | b):
         i = int(idx_good[j])
         c = int(rows[j])
         f0 = 2 * int(raw.offsets[i]) + 8 * i
@@ -905,6 +906,10 @@ def _collect(
             zh, _en, rule = render_finding(problem, rules, args, late_args, day_of)
             codes.append(problem.code)
             texts.append(zh + (f"（{short_citation(rule)}）" if rule is not None else ""))
+        if overrides:
+            p_ = BY_CODE["calendar-override"]
+            codes.append(p_.code)
+            texts.append(p_.zh.format(what=overrides))
         if projected[j]:
             p_ = BY_CODE["projected-calendar"]
             codes.append(p_.code)

@@ -239,6 +239,7 @@ def process_file(
     projection: bool = False,
     chunk_rows: int = 100_000,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> Summary:
     """Compute every case in ``source`` and write the rows, with results, to ``target``."""
     src, dst = Path(source), Path(target)
@@ -261,7 +262,14 @@ def process_file(
     try:
         for chunk in chunks:
             result = _keep_read_errors(
-                cases(chunk, profile=profile, as_of=day, schedules=schedules, projection=projection)
+                cases(
+                    chunk,
+                    profile=profile,
+                    as_of=day,
+                    schedules=schedules,
+                    projection=projection,
+                    strict=strict,
+                )
             )
             summary.add(result)
             writer.write(result)
@@ -281,11 +289,13 @@ def _keep_read_errors(table: Any) -> Any:
         return table
     reason = table.column(READ_ERROR)
     bad = pc.is_valid(reason)
-    for name in OUTPUT_COLUMNS[:-1]:
+    for name in OUTPUT_COLUMNS[:-2]:
         col = table.column(name)
         table = table.set_column(
             table.column_names.index(name), name, pc.if_else(bad, pa.scalar(None, col.type), col)
         )
     error = pc.if_else(bad, reason, table.column("error"))
     table = table.set_column(table.column_names.index("error"), "error", error)
+    code = pc.if_else(bad, pa.scalar("row-unreadable"), table.column("error_code"))
+    table = table.set_column(table.column_names.index("error_code"), "error_code", code)
     return table.drop_columns([READ_ERROR])

@@ -23,6 +23,15 @@ from importlib import import_module
 from typing import Any
 
 
+# Every module of plain-Python kernels (the stamp of the compiled caches covers them all).
+KERNEL_MODULES = (
+    "gkdeadline.calendar.kernels",
+    "gkdeadline.calendar.vector_kernels",
+    "gkdeadline.engine.core",
+    "gkdeadline.engine.batch_core",
+)
+
+
 class Kernels:
     """A namespace of compiled (or, with ``GKDEADLINE_NO_JIT``, plain) kernel functions."""
 
@@ -77,8 +86,8 @@ def _drop_stale_caches(modules: list[Any], dispatchers: Any) -> None:
     from pathlib import Path
 
     digest = hashlib.sha256()
-    for m in modules:
-        digest.update(Path(m.__file__).read_bytes())
+    for name in KERNEL_MODULES:  # every group stamps the same way: caches in a folder agree
+        digest.update(Path(import_module(name).__file__ or "").read_bytes())
     stamp_text = digest.hexdigest()
     stems = tuple(Path(m.__file__).stem + "." for m in modules)
     folders = set()

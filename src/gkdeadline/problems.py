@@ -413,6 +413,15 @@ PROBLEMS: tuple[Problem, ...] = (
         "申请人撤回申请，案件结束",
         "the applicant withdrew the request",
     ),
+    _P(
+        50,
+        "calendar-override",
+        "notice",
+        None,
+        "计算用到的放假安排替换了内置的国务院安排（override）：{what}",
+        "the calendar replaces a built-in State Council schedule on purpose: {what}",
+        (("what", "text"),),
+    ),
 )
 
 BY_CODE: dict[str, Problem] = {p.code: p for p in PROBLEMS}

@@ -38,7 +38,13 @@ from gkdeadline.calendar.official import official_schedules
 from gkdeadline.calendar.projection import FIRST_PROJECTABLE_YEAR, project_year
 from gkdeadline.calendar.regions import bundled_schedules, region_key, region_name
 from gkdeadline.calendar.schedule import DECEMBER_REACH, DayEntry, YearSchedule, weekday_zh
-from gkdeadline.errors import CalendarCoverageError, InputError, ProjectedCalendarWarning
+from gkdeadline.calendar.sources import configured_schedules
+from gkdeadline.errors import (
+    CalendarCoverageError,
+    InputError,
+    ProjectedCalendarWarning,
+    ScheduleError,
+)
 
 T = TypeVar("T")
 
@@ -134,6 +140,37 @@ class YearCoverage:
     regional_source: str | None
 
 
+def _check_overrides(loaded: Iterable[YearSchedule], base: Iterable[YearSchedule]) -> None:
+    """A loaded national schedule for a year the built-in data covers must agree with it,
+    unless it says ``override`` (never silently replace a State Council notice)."""
+    official = {s.year: s for s in base if s.status == "official"}
+    for s in loaded:
+        if s.region is not None or s.override or s.year not in official:
+            continue
+        # compare what the days are (a weekend listed as 放假 or left out is the same day off)
+        mine = {e.day: e.off for e in s.entries}
+        theirs = {e.day: e.off for e in official[s.year].entries}
+
+        def off(table: dict[date, bool], d: date) -> bool:
+            return table.get(d, d.weekday() >= 5)
+
+        differ = sorted(d for d in mine.keys() | theirs.keys() if off(mine, d) != off(theirs, d))
+        if differ:
+            day = differ[0]
+            raise ScheduleError(
+                f"安排 {s.label()} 与内置的国务院 {s.year} 年安排不一致（如 {day.isoformat()}）；"
+                "内置安排来自国务院通知。确需替换的，请在文件中写 override = true（或 load_schedule("
+                "path, override=True)），此后用到它的结果都会注明",
+                code="schedule-conflicts-official",
+                message_en=(
+                    f"schedule {s.label()} disagrees with the built-in State Council schedule for"
+                    f" {s.year} (e.g. {day.isoformat()}); to replace it anyway, say override = true"
+                ),
+                field="year",
+                value=s.year,
+            )
+
+
 class Calendar:
     """A working-day calendar. ``Calendar()`` is the built-in national calendar.
 
@@ -149,8 +186,11 @@ class Calendar:
         region: str | None = None,
         projection_through: int | None = None,
         national: Iterable[YearSchedule] | None = None,
+        configured: bool = True,
     ) -> None:
         self._region = region_key(region) if region is not None else None
+        if configured:  # the deployment's own schedule folder (gkdeadline.calendar.sources)
+            schedules = (*configured_schedules(), *schedules)
         # ``national`` replaces the built-in schedules as the base (years withheld or filled,
         # e.g. by the bounds of gkdeadline.calendar.bounds); ``schedules`` still override it.
         self._base = None if national is None else tuple(national)
@@ -178,6 +218,7 @@ class Calendar:
             else:
                 regional[s.year] = replace(s, region=self._region)
         self._loaded = tuple(schedules)
+        _check_overrides(self._loaded, base)
         self._projection_through = projection_through
         if projection_through is not None:
             for y in range(FIRST_PROJECTABLE_YEAR, projection_through + 1):
@@ -203,6 +244,7 @@ class Calendar:
             region=self._region,
             projection_through=self._projection_through,
             national=self._base,
+            configured=False,
         )
 
     def with_projection(self, through: int | None = None) -> Calendar:
@@ -216,6 +258,7 @@ class Calendar:
             region=self._region,
             projection_through=through if through is not None else last + PROJECTION_HORIZON,
             national=self._base,
+            configured=False,
         )
 
     def with_region(self, region: str | None) -> Calendar:
@@ -225,7 +268,12 @@ class Calendar:
             region=region,
             projection_through=self._projection_through,
             national=self._base,
+            configured=False,
         )
+
+    def overrides(self) -> tuple[YearSchedule, ...]:
+        """Loaded schedules that replace a built-in State Council year on purpose."""
+        return tuple(s for s in self.schedules() if s.override)
 
     def schedules(self) -> tuple[YearSchedule, ...]:
         """The schedules in effect: national by year, then regional by year."""
@@ -343,8 +391,8 @@ class Calendar:
                 d,
                 y + 1,
                 detail=(
-                    f" (the State Council's notice for {y + 1} arranges the 元旦 block and may"
-                    f" rearrange {y}-12-29 … {y}-12-31, as the 2008 and 2019 notices did)"
+                    f"（国务院 {y + 1} 年的通知安排元旦假期，可能调整 {y}-12-29 至 {y}-12-31，"
+                    "2008 年和 2019 年的通知都这样做过）"
                 ),
             )
         if self._region is not None and y not in self._regional:

@@ -75,6 +75,7 @@ class YearSchedule:
     region: str | None = None
     status: Status = "official"
     papers: tuple[str, ...] = field(default=())
+    override: bool = False  # replaces a built-in State Council year on purpose
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -162,6 +163,7 @@ class _TomlFile(BaseModel):
     year: int
     notice: str = Field(min_length=1)
     region: str | None = None
+    override: bool = False
     holiday: list[_TomlHoliday] = []
 
 
@@ -194,7 +196,9 @@ def _pydantic_message(exc: ValidationError, source: str) -> str:
     return f"{source}: field {loc!r}: {first['msg']} (got {first.get('input')!r})"
 
 
-def parse_holiday_cn(text: str, source: str, region: str | None = None) -> YearSchedule:
+def parse_holiday_cn(
+    text: str, source: str, region: str | None = None, override: bool = False
+) -> YearSchedule:
     """Parse holiday-cn JSON text into a schedule (``status='loaded'``)."""
     try:
         raw = _HolidayCnFile.model_validate_json(text)
@@ -209,11 +213,15 @@ def parse_holiday_cn(text: str, source: str, region: str | None = None) -> YearS
     entries = tuple(DayEntry(d.date, d.name, d.isOffDay) for d in raw.days)
     papers = tuple(raw.papers)
     cite = papers[0] if papers else source
-    return YearSchedule(raw.year, entries, cite, region, "loaded", papers)
+    return YearSchedule(raw.year, entries, cite, region, "loaded", papers, override)
 
 
 def parse_toml(
-    text: str, source: str, region: str | None = None, status: Status = "loaded"
+    text: str,
+    source: str,
+    region: str | None = None,
+    status: Status = "loaded",
+    override: bool = False,
 ) -> YearSchedule:
     """Parse gkdeadline's TOML schedule format (``status='loaded'`` unless built in)."""
     try:
@@ -235,21 +243,27 @@ def parse_toml(
     reg = raw.region if raw.region is not None else region
     if not entries and reg is None:
         raise ScheduleError(f"{source}: the national schedule for {raw.year} lists no days")
-    return YearSchedule(raw.year, tuple(entries), raw.notice, reg, status)
+    return YearSchedule(
+        raw.year, tuple(entries), raw.notice, reg, status, override=override or raw.override
+    )
 
 
-def load_schedule(path: str | Path, region: str | None = None) -> YearSchedule:
+def load_schedule(
+    path: str | Path, region: str | None = None, *, override: bool = False
+) -> YearSchedule:
     """Read one year's schedule from a holiday-cn ``.json`` or a gkdeadline ``.toml`` file.
 
     ``region`` marks the file as a regional overlay (e.g. ``"ningxia"``); a TOML file may say so
-    itself. Raises :class:`~gkdeadline.errors.ScheduleError` naming the bad entry.
+    itself. ``override`` lets it replace a year the built-in State Council data covers (a TOML
+    file may say ``override = true``). Raises :class:`~gkdeadline.errors.ScheduleError` naming
+    the bad entry.
     """
     p = Path(path)
     text = read_utf8(p, "schedule", ScheduleError)
     if p.suffix.lower() == ".json":
-        return parse_holiday_cn(text, str(p), region)
+        return parse_holiday_cn(text, str(p), region, override)
     if p.suffix.lower() == ".toml":
-        return parse_toml(text, str(p), region)
+        return parse_toml(text, str(p), region, override=override)
     raise ScheduleError(
         f"schedule file {p}: unknown format; use a .json (holiday-cn) or .toml file"
     )

@@ -66,6 +66,15 @@ def short_citation(rule: Rule) -> str:
     return f"{doc}{year}{rule.article}"
 
 
+def basis_text(rule: Rule, clause: str | None) -> str:
+    """A quoted clause with its document: ``条例（2019）第三十三条第三款：“…”``."""
+    if not clause:
+        return short_citation(rule)
+    cite = short_citation(rule)
+    doc = cite[: len(cite) - len(rule.article)] if cite.endswith(rule.article) else cite
+    return f"{doc}{clause}"
+
+
 # ----------------------------------------------------------------------------- encoding
 
 
@@ -376,6 +385,18 @@ def _decode(
                 message_en=problem.en.format(earliest=due_earliest.isoformat(), latest=latest_text),
             )
         )
+    overrides = ctx.cal.overrides()
+    if overrides:
+        problem = BY_CODE["calendar-override"]
+        what = "、".join(o.label() for o in overrides)
+        findings.append(
+            Finding(
+                code=problem.code,
+                severity="notice",
+                message=problem.zh.format(what=what),
+                message_en=problem.en.format(what=what),
+            )
+        )
     projected = bool(out[core.O_FLAGS] & PROJECTED) and not bounded
     if projected:
         problem = BY_CODE["projected-calendar"]
@@ -612,7 +633,7 @@ def _describe(
         )
     if kind == "correction_received":
         if info == core.I_RESTART and rules.restart is not None:
-            basis = rules.restart.restarts_basis or short_citation(rules.restart)
+            basis = basis_text(rules.restart, rules.restart.restarts_basis)
             return f"收到补正的申请，答复期限自本日重新计算 {reply.limit_text()}（{basis}）", (
                 rules.restart
             )
@@ -630,7 +651,7 @@ def _describe(
                 reply,
             )
         basis_rule = rules.excluded.get(span_kind, reply)
-        basis = basis_rule.excludes_basis or short_citation(basis_rule)
+        basis = basis_text(basis_rule, basis_rule.excludes_basis)
         via = (
             ""
             if basis_rule.profile_id == reply.profile_id
@@ -650,10 +671,8 @@ def _describe(
         if info == core.I_NOT_COUNTED:
             return f"期限中止{reason}；施行中的规则没有中止的规定，期限继续计算", reply
         basis_rule = rules.excluded.get("suspension", reply)
-        return (
-            f"期限中止{reason}，障碍消除后恢复计算（{basis_rule.excludes_basis or short_citation(basis_rule)}）",
-            basis_rule,
-        )
+        basis = basis_text(basis_rule, basis_rule.excludes_basis)
+        return f"期限中止{reason}，障碍消除后恢复计算（{basis}）", basis_rule
     if kind == "resumed":
         return "障碍消除，次日恢复计算", reply
     if kind == "fee_notified":
