@@ -254,6 +254,77 @@ def render_calendar(results: Results) -> str:
 _FIRST_CALLS = ("add_workdays_s", "workdays_between_s", "is_workday_s")
 
 
+@renderer("calendar-backtest")
+def render_backtest(results: Results) -> str:
+    """The calendar backtest (``benchmarks/backtest_calendar.py``): a section of ``docs/calendar.md``."""
+    p, b = results["projection"], results["bounds"]
+    n = results["n_workdays"]
+    lines = [
+        "## 回测 · Backtest",
+        "",
+        f"由 `benchmarks/backtest_calendar.py` 生成，数据：{results['data']}。",
+        "",
+        f"**预测**：每年只用此前已发布的通知预测该年（即前一年 12 月时预测会给出的结果），与正式通知"
+        f"比较：状态不同的天数；该年每一天起算的 {n} 个工作日期限中结果不同的比例和最大相差天数。",
+        "",
+        "| 年份 | 放假办法 | 状态不同的天数 | （仅法定假日时） | 期限不同 | （仅法定假日时） | 最大相差（天） |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in p["years"]:
+        mark = "".join(f"（含{x}）" for x in r["extraordinary"])
+        lines.append(
+            f"| {r['year']}{mark} | {r['law']} | {r['days_differ']} | {r['days_differ_statutory_only']}"
+            f" | {r['share_differ']:.1%} | {r['share_differ_statutory_only']:.1%}"
+            f" | {r['max_diff_days']} |"
+        )
+    o = p["overall"]
+    lines += [
+        f"| 合计 | | {o['days_differ']} | {o['days_differ_statutory_only']} | {o['share_differ']:.1%}"
+        f" | {o['share_differ_statutory_only']:.1%} | {o['max_diff_days']} |",
+        "",
+        "**上下界**：每年 11 月 1 日至 12 月 31 日收到的申请，在下一年通知尚未发布时算出"
+        "[最早, 最晚]，与通知发布后的实际届满日比较。宽度 = 最晚 − 最早（天）。",
+        "",
+        f"| 收到年份 | 缺少的通知 | {n} 个工作日：平均宽度 | 最大宽度 | {n}+{n}：平均宽度 | 最大宽度 | 实际日期在区间外 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in b["years"]:
+        mark = "".join(f"（含{x}）" for x in r["extraordinary"])
+        lines.append(
+            f"| {r['year']} | {r['withheld']}{mark} | {r['20']['mean_width']:.1f} | {r['20']['max_width']}"
+            f" | {r['20+20']['mean_width']:.1f} | {r['20+20']['max_width']} | {len(r['outside'])} |"
+        )
+    o = b["overall"]
+    lines += [
+        f"| 合计 | | {o['20']['mean_width']:.1f} | {o['20']['max_width']} | {o['20+20']['mean_width']:.1f}"
+        f" | {o['20+20']['max_width']} | {o['outside']} |",
+    ]
+    for r in b["without_extraordinary"]:
+        lines.append(
+            f"| {r['year']} | {r['withheld']}（按原通知，不含{'、'.join(r['extraordinary'])}）"
+            f" | {r['20']['mean_width']:.1f} | {r['20']['max_width']}"
+            f" | {r['20+20']['mean_width']:.1f} | {r['20+20']['max_width']} | {len(r['outside'])} |"
+        )
+    lines += [
+        "",
+        f"下界：{b['assumptions']['earliest']}",
+        "",
+        f"上界：{b['assumptions']['latest']}",
+        "",
+        f"*English summary.* Projection from earlier notices only: {int(p['overall']['days_differ'])} day statuses wrong"
+        f" over {len(p['years'])} years; {p['overall']['share_differ']:.1%} of {n}-workday"
+        f" deadlines differ. Bounds with the next notice withheld: every real due date inside;"
+        f" mean width {o['20']['mean_width']:.1f} days ({n} workdays),"
+        f" {o['20+20']['mean_width']:.1f} days ({n}+{n}).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def o_days(p: dict[str, Any]) -> int:
+    return int(p["overall"]["days_differ"])
+
+
 def _peer_name(peer: str) -> str:
     """``numpy.busday_offset(...)`` → ``numpy.busday_offset``."""
     return peer.split("(", 1)[0]

@@ -246,17 +246,22 @@ class Case:
         return self
 
     def _check(self, events: list[EventModel]) -> None:
+        """Replay the events once; impossible data raises and leaves the case unchanged."""
         ctx = run.prepare(self.profile, self.calendar, events)
-        result: CaseResult | None = None
-        try:
-            result = run.compute(ctx, None, self.id, self._extra())
-        except GkDeadlineError as exc:
-            if not exc.code.startswith("calendar-"):
-                raise  # impossible data; a missing calendar answers when someone asks
-        if result is not None and self.strict:
-            _raise_violations(result)
+        run.validate(ctx)
         self._ctx = ctx
-        self._results = {None: result} if result is not None else {}
+        self._results = {}
+        if self.strict:
+            _raise_violations(self._result_of(ctx, None))
+
+    def _result_of(self, ctx: run.Context, day: date | None) -> CaseResult:
+        found = self._results.get(day)
+        if found is None:
+            found = run.compute(ctx, day, self.id, self._extra(), validated=True)
+            if len(self._results) > 64:
+                self._results.clear()
+            self._results[day] = found
+        return found
 
     def _extra(self) -> dict[str, Any] | None:
         if self.applicant is None:
@@ -299,14 +304,9 @@ class Case:
                 code="missing-received",
                 message_en="the case has no events yet; add its 'received' event first",
             )
-        found = self._results.get(day)
-        if found is None:
-            found = run.compute(self._ctx, day, self.id, self._extra())
-            if self.strict:
-                _raise_violations(found)
-            if len(self._results) > 64:
-                self._results.clear()
-            self._results[day] = found
+        found = self._result_of(self._ctx, day)
+        if self.strict:
+            _raise_violations(found)
         return found
 
     @property

@@ -51,7 +51,6 @@ COMMANDS: dict[str, str] = {
     "case": "gkdeadline.commands.case:case_cmd",
     "batch": "gkdeadline.commands.batch:batch_cmd",
     "serve": "gkdeadline.commands.serve:serve_cmd",
-    "report": "gkdeadline.commands.report:report_cmd",
 }
 
 

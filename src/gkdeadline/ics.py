@@ -15,14 +15,17 @@ from icalendar import Event
 
 from gkdeadline.calendar import CHINA, today
 from gkdeadline.case import CaseResult
-from gkdeadline.profiles import get_rule
 
 PRODID = "-//gkdeadline//政务公开时限//ZH"
 KIND_ZH = {
     "answer": "答复期限",
     "correction_notice": "补正告知期限",
+    "correction_period": "补正期限",
     "third_party_reply": "第三方提出意见期限",
     "agency_reply": "其他机关提出意见期限",
+    "fee_payment": "缴费期限",
+    "review": "申请行政复议期限",
+    "litigation": "提起行政诉讼期限",
 }
 
 
@@ -42,14 +45,13 @@ def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
     stamp_day = result.as_of or result.received or today()
     stamp = datetime.combine(stamp_day, time(0, 0), tzinfo=CHINA).astimezone(UTC)
     for d in result.deadlines:
-        rule = get_rule(d.rule)
         ev = Event()
         ev.add("uid", f"{_uid(name)}-{d.kind}@gkdeadline")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", d.due)
         ev.add("dtend", d.due + timedelta(days=1))
         ev.add("summary", f"{KIND_ZH[d.kind]}：{name}")
-        ev.add("description", f"{d.title} {d.due.isoformat()}。依据：{rule.citation()}")
+        ev.add("description", f"{d.title} {d.due.isoformat()}。依据：{d.citation}")
         ev.add("categories", ["政务公开", KIND_ZH[d.kind]])
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)

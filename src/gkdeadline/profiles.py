@@ -213,10 +213,25 @@ class Profile:
         法释〔2015〕9号 for litigation periods running on 2015-05-01; the 2019 条例 for annual
         reports falling due after 2019-05-15): then that version applies.
         """
+        cal = calendar or self.calendar()
+        key = (topic, trigger, cal._key)  # many cases are answered on the same day
+        cache = self._due_cache
+        if key in cache:
+            return cache[key]
+        found = self._due(topic, trigger, cal)
+        if len(cache) > 4096:
+            cache.clear()
+        cache[key] = found
+        return found
+
+    @cached_property
+    def _due_cache(self) -> dict[tuple[object, ...], Deadline | None]:
+        return {}
+
+    def _due(self, topic: str, trigger: date, cal: Calendar) -> Deadline | None:
         rule = self.rule_for(topic, trigger)
         if rule is None:
             return None
-        cal = calendar or self.calendar()
         result = rule.due(trigger, cal, check_in_force=False)
         later = [
             r

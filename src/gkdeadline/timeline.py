@@ -40,11 +40,11 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
     if result.received is None:
         raise ValueError("the case has no receipt date to draw from")
     events = list(result.trail)
-    points = [result.received, *(s.day for s in events)]
+    points = [result.received, *(s.date for s in events)]
     points += [
         d for d in (result.due, result.answered, result.as_of) if d is not None and d < date.max
     ]
-    points += [s.last for s in result.spans]
+    points += [s.last for s in result.spans if s.last is not None]
     first = min(points) - timedelta(days=2)
     last = max(points) + timedelta(days=3)
     height = 250
@@ -79,12 +79,14 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
 
     # spans that do not count, and the wait for a correction
     for span in result.spans:
-        x1, x2 = _x(span.first, first, last), _x(span.last + timedelta(days=1), first, last)
-        _rect(svg, x1, 118, max(x2 - x1, 2), 14, COLORS["span"], rx="3")
+        end = span.last if span.last is not None else (result.as_of or last)
+        x1, x2 = _x(span.first, first, last), _x(end + timedelta(days=1), first, last)
+        color = COLORS["span"] if not span.counted else COLORS["off"]
+        _rect(svg, x1, 118, max(x2 - x1, 2), 14, color, rx="3")
         note = span.note or "不计入"
-        _text(svg, x1, 112, f"{note}（{span.first:%m-%d}～{span.last:%m-%d}）", size=11)
-    requested = [s.day for s in events if s.event == "correction_requested"]
-    received_fix = [s.day for s in events if s.event == "correction_received"]
+        _text(svg, x1, 112, f"{note}（{span.first:%m-%d}～{end:%m-%d}）", size=11)
+    requested = [s.date for s in events if s.event == "correction_requested"]
+    received_fix = [s.date for s in events if s.event == "correction_received"]
     for i, start in enumerate(requested):
         end = received_fix[i] if i < len(received_fix) else (result.as_of or last)
         x1, x2 = _x(start, first, last), _x(end, first, last)
@@ -109,11 +111,11 @@ def timeline_svg(result: CaseResult, calendar: Calendar, title: str | None = Non
             original = events[i - 1].due
             assert original is not None
             marks.append((original, "原期限", COLORS["original"]))
-            marks.append((s.day, "延长", COLORS["event"]))
+            marks.append((s.date, "延长", COLORS["event"]))
         elif s.event == "correction_received":
-            marks.append((s.day, "收到补正", COLORS["event"]))
+            marks.append((s.date, "收到补正", COLORS["event"]))
         elif s.event == "delay_set":
-            marks.append((s.day, "延迟答复", COLORS["event"]))
+            marks.append((s.date, "延迟答复", COLORS["event"]))
     if result.due is not None:
         marks.append((result.due, "答复期限", COLORS["due"]))
     if result.answered is not None:

@@ -79,7 +79,7 @@ def run_cases(
         if later:
             replay(
                 cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
-                INF, NONE, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
+                INF, NONE, 0, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
                 sp_first, sp_last, sp_kind, sp_counted, e0,
                 w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,
             )  # fmt: skip
@@ -89,7 +89,7 @@ def run_cases(
         cutoff = as_of if as_of != NONE else INF
         replay(
             cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
-            cutoff, as_of, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
+            cutoff, as_of, 0, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
             sp_first, sp_last, sp_kind, sp_counted, e0,
             w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,
         )  # fmt: skip

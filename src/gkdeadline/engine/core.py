@@ -16,7 +16,8 @@ Inputs, all integers (dates are relative day indices on the calendar, see
 * the rules as a parameter row ``P[prow*NP : (prow+1)*NP]`` (:mod:`gkdeadline.engine.params`
   builds it from the profile's rules in force on the receipt date: nothing legal is decided here
   that the rules do not say);
-* ``cutoff``: events after it have not happened; ``as_of``: the day the status is asked for.
+* ``cutoff``: events after it have not happened; ``as_of``: the day the status is asked for;
+  ``steps``: 1 to compute the deadline after every event (the trail), 0 to skip it.
 
 Outputs go into caller-provided buffers: the case's result fields ``out[o0 + O_*]``, one deadline
 per event ``step_due`` / ``step_info``, the findings (problem number, event position, two
@@ -448,6 +449,7 @@ def replay(
     prow: int,
     cutoff: int,
     as_of: int,
+    steps: int,
     out: Ints,
     o0: int,
     step_due: Ints,
@@ -995,6 +997,8 @@ def replay(
             final_due = NONE
             out[o0 + O_REANSWER] = 1
         # ---------------------------------------------------------------- the deadline now
+        if not steps:
+            continue  # the trail's deadlines are not wanted (validation, batch)
         if closed == 1:
             step_due[k] = final_due
         elif closed == 0:

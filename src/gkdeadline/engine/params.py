@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from gkdeadline.engine import core
 from gkdeadline.errors import CaseError
@@ -50,6 +51,7 @@ class CaseRules:
     restart: Rule | None  # the rule whose restarts_on applies (None: nothing restarts)
     seriously_overdue: int | None
     row: tuple[int, ...] = field(repr=False)
+    _refs: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     def by_topic(self, topic: str | None) -> Rule | None:
         """The rule a problem's topic cites (the reply rule for request.reply, …)."""
@@ -65,6 +67,17 @@ class CaseRules:
             "request.delay": self.delay,
             "request.fee": self.fee,
         }.get(topic) or self.profile.rule_for(topic, self.on)
+
+    @property
+    def refs(self) -> tuple[Any, ...]:
+        """``RuleRef`` of every rule used (built once per set of rules)."""
+        found = self._refs
+        if not found:
+            from gkdeadline.engine.result import RuleRef
+
+            found = tuple(RuleRef(r.id, r.citation()) for r in self.used())
+            object.__setattr__(self, "_refs", found)
+        return found
 
     def used(self) -> tuple[Rule, ...]:
         """Every distinct rule this case's computation read."""

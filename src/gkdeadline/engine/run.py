@@ -147,7 +147,9 @@ class Raw:
     spans: list[tuple[int, int, int, int]]
 
 
-def replay(cal: Calendar, enc: Encoded, rules: CaseRules, cutoff: int, as_of: int) -> Raw:
+def replay(
+    cal: Calendar, enc: Encoded, rules: CaseRules, cutoff: int, as_of: int, steps: bool = True
+) -> Raw:
     ix = cal.index
     n = len(enc.etype)
     m = n + 1
@@ -173,6 +175,7 @@ def replay(cal: Calendar, enc: Encoded, rules: CaseRules, cutoff: int, as_of: in
         0,
         cutoff,
         as_of,
+        int(steps),
         out,
         0,
         step_due,
@@ -235,16 +238,30 @@ def prepare(profile: Profile, cal: Calendar, events: Sequence[EventModel]) -> Co
     return Context(profile, cal, rules, tuple(events), encode(events, cal.index.first_ordinal))
 
 
+def validate(ctx: Context) -> Raw:
+    """Replay every event and raise :class:`CaseError` for impossible data (no explanation is
+    built: this is what ``Case`` and ``Case.add`` run to refuse a bad event at once)."""
+    full = replay(ctx.cal, ctx.enc, ctx.rules, core.INF, core.NONE, steps=False)
+    _raise_if_error(ctx, full)
+    return full
+
+
 def compute(
-    ctx: Context, as_of: date | None, case_id: str | None = None, extra: Any = None
+    ctx: Context,
+    as_of: date | None,
+    case_id: str | None = None,
+    extra: Any = None,
+    validated: bool = False,
 ) -> CaseResult:
-    """The result as of ``as_of`` (None: as of the last event, every event counted)."""
+    """The result as of ``as_of`` (None: as of the last event, every event counted).
+
+    ``validated``: :func:`validate` already ran on these events (skip the whole-case replay
+    that makes impossible data an error whatever the as-of date)."""
     enc = ctx.enc
     a = core.NONE if as_of is None else ctx.rel(as_of)
-    later = as_of is not None and any(ctx.day(d) is not None and d > a for d in enc.edate)
-    if later:  # impossible data is an error whatever the as-of date
-        full = replay(ctx.cal, enc, ctx.rules, core.INF, core.NONE)
-        _raise_if_error(ctx, full)
+    later = as_of is not None and any(d > a for d in enc.edate)
+    if later and not validated:  # impossible data is an error whatever the as-of date
+        validate(ctx)
     cutoff = a if as_of is not None else core.INF
     raw = replay(ctx.cal, enc, ctx.rules, cutoff, a)
     _raise_if_error(ctx, raw)
@@ -415,7 +432,7 @@ def _decode(
     if answered is not None:
         verdict_basis = "delivered" if out[core.O_VERDICT] == 1 else "answered"
     deadlines = _deadlines(ctx, raw, due or due_earliest, answered, delivered, outcome)
-    return CaseResult(
+    return CaseResult.model_construct(
         id=case_id,
         profile=ctx.profile.id,
         as_of=as_of,
@@ -441,7 +458,7 @@ def _decode(
         trail=trail,
         deadlines=deadlines,
         spans=spans,
-        rules=[RuleRef(id=r.id, citation=r.citation()) for r in rules.used()],
+        rules=list(rules.refs),
         extra=extra,
     )
 
