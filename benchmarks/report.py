@@ -330,6 +330,155 @@ def _peer_name(peer: str) -> str:
     return peer.split("(", 1)[0]
 
 
+# ---------------------------------------------------------------------- bench_server.py
+
+
+@renderer("server")
+def render_server(results: Results) -> str:
+    rows = results["rows"]
+    load = [r for r in rows if r["kind"] == "load"]
+    start = [r for r in rows if r["kind"] == "startup"]
+    cores = results["machine"]["cores"]
+    out = ["## HTTP 服务 · HTTP service", "", machine_line(results), ""]
+    busy = results.get("load_average")
+    if busy and max(busy) > 0.5 * cores:
+        out += [
+            f"*The machine was shared: its load average was {busy[0]:.1f} before and"
+            f" {busy[1]:.1f} after the run, on {cores} cores; every figure below is lower than"
+            " on an idle machine.*",
+            "",
+        ]
+    out += [
+        "**Load** (`gkdeadline serve --workers W`, a real uvicorn server on 127.0.0.1, warmed up"
+        f" before timing; status date {results['as_of']}; every request counts, no best-of):",
+        "",
+    ]
+
+    def request(label: str) -> str:
+        path, _, body = label.partition(" /")[2].partition(" ")
+        return f"`POST /{path}`" + (f" ({body})" if body else "")
+
+    out += table(
+        [
+            "workers",
+            "request",
+            "cases/request",
+            "connections",
+            "requests",
+            "requests/s",
+            "cases/s",
+            "p50",
+            "p99",
+        ],
+        "rlrrrrrrr",
+        [
+            [
+                str(r["workers"]),
+                request(r["request"]),
+                f"{r['cases_per_request']:,}",
+                str(r["concurrency"]),
+                f"{r['requests']:,}" + (f" ({r['failures']} failed)" if r["failures"] else ""),
+                f"{r['requests_per_s']:,.1f}",
+                f"{r['cases_per_s']:,.0f}",
+                ns(r["p50_ms"] * 1e6),
+                ns(r["p99_ms"] * 1e6),
+            ]
+            for r in load
+        ],
+    )
+    out.append("")
+
+    def find(workers: int, label: str) -> dict[str, Any] | None:
+        return next((r for r in load if r["workers"] == workers and r["request"] == label), None)
+
+    single_, rows_, files_ = "POST /cases", "POST /cases/batch rows", "POST /cases/batch cases"
+    for w in sorted({r["workers"] for r in load}):
+        who = f"{w} worker{'s' if w > 1 else ''}"
+        single, batch_rows, files = find(w, single_), find(w, rows_), find(w, files_)
+        if single and batch_rows:
+            out.append(
+                f"* {who}: a batch of {batch_rows['cases_per_request']:,} one-row cases (`rows`,"
+                " the compiled batch engine, answering the batch-row columns) computes"
+                f" **{times(batch_rows['cases_per_s'] / single['cases_per_s'])}** the cases per"
+                " second of single-case requests (`POST /cases`, one case and one full"
+                f" `CaseResult` each, over {single['concurrency']} connections)."
+            )
+        if batch_rows and files:
+            out.append(
+                f"* {who}: `rows` computes"
+                f" **{times(batch_rows['cases_per_s'] / files['cases_per_s'])}** the cases per"
+                f" second of the same {files['cases_per_request']:,} cases sent as case files"
+                " (`cases`: the scalar engine, a full `CaseResult` with trail and findings per"
+                " case)."
+            )
+    for label in (single_, rows_, files_):
+        one, two = find(1, label), find(2, label)
+        if one and two:
+            out.append(
+                f"* 2 workers against 1, {request(label)}: requests/s"
+                f" {times(two['requests_per_s'] / one['requests_per_s'])}."
+            )
+    if find(2, single_):
+        out.append(
+            f"* This machine has {cores} cores, shared by the workers and the load generator (an"
+            " asyncio HTTP/1.1 client in the benchmark process): more busy processes than cores"
+            " cannot scale."
+        )
+    out.append(
+        "* p50 / p99: the median and the 99th percentile (nearest rank) of the request latency"
+        " seen by the client; batches have few requests, so their p99 is their slowest request."
+        " Batch requests are sent W at a time (one per worker)."
+    )
+    ready = results.get("server_ready_s", {})
+    if ready:
+        out.append(
+            "* Start of the service (one run each, not best-of): from launching `gkdeadline"
+            " serve` to the first answer of `GET /health`, warm-up included (calendar index,"
+            " the batch engine's compiled kernels loaded from numba's cache): "
+            + ", ".join(
+                f"{ready[w]:.1f} s with {w} worker{'s' if w != '1' else ''}" for w in sorted(ready)
+            )
+            + "."
+        )
+    checks = results.get("checks", [])
+    if checks:
+        out.append("* Same answers, checked before timing:")
+        out += [f"  * {c};" for c in checks[:-1]] + [f"  * {checks[-1]}."]
+    out.append("")
+
+    out += [
+        f"**Process start** (fresh subprocesses, best of {results['best_of']}, the commands"
+        " taking turns):",
+        "",
+    ]
+    out += table(
+        ["command", "bytecode cache", "wall time", "compared with `python -c pass`"],
+        "llrr",
+        [
+            [
+                f"`{r['command']}`",
+                "yes" if r["bytecode_cache"] else "no",
+                ns(r["best_s"] * 1e9),
+                "—" if r["command"] == "python -c pass" else f"+{ns(r['over_python_s'] * 1e9)}",
+            ]
+            for r in start
+        ],
+    )
+    out.append("")
+    out.append(
+        "* *Compared with `python -c pass`*: the wall time of the command minus that of starting"
+        " the same interpreter doing nothing, in the same environment: what importing"
+        " gkdeadline (and, for `add-workdays`, the command line and one computation) adds."
+    )
+    if any(not r["bytecode_cache"] for r in start):
+        out.append(
+            "* *Bytecode cache* no: the environment as found (`PYTHONDONTWRITEBYTECODE`: every"
+            " process compiles every imported module from source); yes: a `PYTHONPYCACHEPREFIX`"
+            " folder filled by one untimed run, as an installed package has."
+        )
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path, help="results files (default: all, sorted)")

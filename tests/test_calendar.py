@@ -40,10 +40,13 @@ def test_unknown_year_raises_naming_2027() -> None:
     with pytest.raises(CalendarCoverageError) as info:
         gk.add_workdays(D(2026, 12, 15), 20)
     assert info.value.year == 2027
-    message = str(info.value)
-    assert "2027" in message
-    for way_out in ("load the official schedule", "projection", "upgrade"):
+    message = str(info.value)  # Chinese first (errors are data: message_zh / message_en)
+    assert "2027" in message and message == info.value.message_zh
+    for way_out in ("载入 2027 年的安排", "--projection", "升级 gkdeadline"):
         assert way_out in message
+    for way_out in ("Load it", "--projection", "upgrade"):
+        assert way_out in info.value.message_en
+    assert info.value.code == "calendar-missing-year"
 
 
 def test_projection_makes_2027_computable_and_flags_it() -> None:

@@ -62,7 +62,8 @@ def test_a_second_consultation_never_moves_it_earlier_either(start: date, data) 
 @settings(max_examples=60, deadline=None)
 @given(starts, st.integers(1, 10))
 def test_same_day_events_in_either_order(start: date, offset: int) -> None:
-    # Events of one day happen in list order; where the order cannot matter, it does not.
+    # Events are replayed by date, and on one day in the fixed order of gkdeadline.events.SPECS
+    # (then input order for two events of one type): list order cannot change the answer.
     day = (start + timedelta(days=offset)).isoformat()
     a = {"type": "consultation_started", "date": day, "party": "third_party"}
     b = {"type": "consultation_started", "date": day, "party": "agency"}
@@ -70,6 +71,48 @@ def test_same_day_events_in_either_order(start: date, offset: int) -> None:
     two = Case("national", [_received(start), b, a])
     assert one.due == two.due
     assert [s.due for s in one.trail][-1] == [s.due for s in two.trail][-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(starts, st.data(), st.randoms(use_true_random=False))
+def test_the_order_events_are_listed_in_never_matters(start: date, data, rnd) -> None:
+    events, _ = data.draw(consultation(start))
+    day = data.draw(st.sampled_from([e["date"] for e in events]))
+    events = [
+        *events,
+        {"type": "correction_requested", "date": day},
+        {"type": "correction_received", "date": day},  # same day: requested first, always
+        {"type": "extension", "date": day, "workdays": data.draw(st.integers(1, 20))},
+    ]
+    listed = [_received(start), *events]
+    shuffled = list(listed)
+    rnd.shuffle(shuffled)
+    a, b = Case("national", listed), Case("national", shuffled)
+    ra, rb = a.result(a.due), b.result(a.due)
+    assert (ra.due, ra.status, ra.codes()) == (rb.due, rb.status, rb.codes())
+    assert [(s.date, s.event, s.due) for s in ra.trail] == [
+        (s.date, s.event, s.due) for s in rb.trail
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(starts, st.integers(1, 40), st.integers(1, 20))
+def test_an_extension_after_the_deadline_never_moves_it(start: date, after: int, n: int) -> None:
+    plain = Case("national", [_received(start)])
+    due = plain.due
+    assert due is not None
+    late = Case(
+        "national",
+        [
+            _received(start),
+            {"type": "extension", "date": (due + timedelta(days=after)).isoformat(), "workdays": n},
+        ],
+    )
+    assert late.due == due
+    assert late.findings[0].code == "extension-after-deadline"
+    assert "overdue" in [f.code for f in late.findings]
+    assert late.status(due) == "running"
+    assert late.status(due + timedelta(days=after)) in ("overdue", "seriously_overdue")
 
 
 @settings(max_examples=60, deadline=None)

@@ -47,8 +47,7 @@ def test_projection_is_flagged(capsys) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["add-workdays", "2026-12-15", "20"], "2027"),
-        (["add-workdays", "2026-13-01", "2"], "'2026-13-01'"),
+        (["add-workdays", "2026-13-01", "2"], "2026-13-01：不存在这一天"),
         (["add-workdays", "2026-12-01"], "Missing argument"),
         (["add-workdays", "2026-12-01", "x"], "'x'"),
         (["is-workday", "2026-10-10", "--region", "mars"], "mars"),
@@ -63,8 +62,34 @@ def test_errors_are_one_line_exit_2(capsys, args: list[str], fragment: str) -> N
     code, out, err = run(capsys, *args)
     assert code == 2
     assert out == ""
-    assert err.count("\n") == 1 and err.startswith("gkdeadline: error: ")
+    assert err.count("\n") == 1 and err.startswith("gkdeadline: 错误: ")
     assert fragment in err
+
+
+def test_a_missing_calendar_year_exits_3(capsys) -> None:
+    code, out, err = run(capsys, "add-workdays", "2026-12-15", "20")
+    assert (code, out) == (3, "")
+    assert err.count("\n") == 1 and err.startswith("gkdeadline: 错误: ")
+    assert "国务院 2027 年放假安排" in err and "--projection" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error_code", "fragment"),
+    [
+        (["add-workdays", "2026-12-15", "20"], 3, "calendar-missing-year", "2027"),
+        (["add-workdays", "2026-13-01", "2"], 2, "usage", "2026-13-01"),
+        (["is-workday", "2026-10-10", "--region", "mars"], 2, "input-invalid", "mars"),
+        (["frobnicate"], 2, "usage", "frobnicate"),
+    ],
+)
+def test_json_errors_are_data_on_stdout(
+    capsys, args: list[str], code: int, error_code: str, fragment: str
+) -> None:
+    status, out, err = run(capsys, *args, "--json")
+    assert (status, err) == (code, "")
+    error = json.loads(out)["error"]
+    assert error["code"] == error_code and fragment in error["message"]
+    assert {"code", "message", "message_en"} <= error.keys()
 
 
 def test_loaded_schedule_and_region(capsys) -> None:
@@ -77,8 +102,14 @@ def test_loaded_schedule_and_region(capsys) -> None:
 
 def test_coverage_command(capsys) -> None:
     code, out, _ = run(capsys, "coverage", "--json")
-    rows = json.loads(out)
+    data = json.loads(out)
+    rows = data["years"]
     assert code == 0 and rows[0]["year"] == 2004 and rows[-1]["year"] == 2026
+    assert rows[-1]["national"] == "official"
+    # 2026-12-29 … 31 depend on the (unpublished) 2027 notice
+    assert data["last_known_day"] == "2026-12-28"
+    assert set(data["regional_missing"]) >= {"ningxia", "xinjiang"}
+    assert isinstance(data["schedule_dirs"], list)
 
 
 def test_console_script_never_prints_a_traceback() -> None:
@@ -88,6 +119,6 @@ def test_console_script_never_prints_a_traceback() -> None:
         text=True,
         check=False,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 3  # the 2027 schedule is missing
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.count("\n") == 1
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("gkdeadline: 错误: ")

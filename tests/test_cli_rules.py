@@ -74,7 +74,7 @@ def test_due_prints_date_and_explanation(capsys) -> None:
     code, out, err = run(capsys, "due", "national-2019.request-reply", "--from", "2026-09-28")
     first, explanation = out.rstrip("\n").split("\n")
     assert (code, first, err) == (0, "2026-10-30", "")
-    assert "国庆节放假" in explanation and "第三十三条" in explanation
+    assert "国庆节放假" in explanation and "第三十三条第二款" in explanation
 
 
 def test_due_hours_naive_is_shanghai(capsys) -> None:
@@ -100,24 +100,34 @@ def test_due_uses_the_rules_own_calendar(capsys) -> None:
     [
         (
             ["due", "national-2019.request-replyy", "--from", "2026-01-05"],
-            "closest: national-2019.request-reply",
+            "最接近的：national-2019.request-reply",
         ),
         (["due", "national-2008.request-reply", "--from", "2026-01-05"], "not in force"),
-        (["due", "national-2019.request-reply", "--from", "05/01/2026"], "neither a date"),
+        (["due", "national-2019.request-reply", "--from", "05/01/2026"], "不是 ISO 日期"),
         (["due", "national-2019.request-reply"], "--from"),
         (["due", "opinion-2016.response", "--from", "2026-10-01"], "needs a moment"),
         (
             ["due", "national-2019.request-extension", "--from", "2026-10-30", "--extension", "30"],
             "outside 1…20",
         ),
-        (["lint", "no-such-profile"], "unknown profile"),
+        (["lint", "no-such-profile"], "没有档案 'no-such-profile'"),
         (["rules", "--on", "2026-01-01"], "--profile"),
     ],
 )
 def test_errors_are_one_line(capsys, args: list[str], fragment: str) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert fragment in err
+    assert err.startswith("gkdeadline: 错误: ") and fragment in err
+
+
+def test_errors_with_json_are_data(capsys) -> None:
+    code, out, err = run(
+        capsys, "due", "national-2019.request-replyy", "--from", "2026-01-05", "--json"
+    )
+    assert (code, err) == (2, "")
+    error = json.loads(out)["error"]
+    assert error["code"] == "rule-unknown" and error["value"] == "national-2019.request-replyy"
+    assert "最接近的：national-2019.request-reply" in error["message"]
 
 
 def test_lint_and_compare(capsys) -> None:

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from gkdeadline import ProfileError
-from gkdeadline.profiles import get_profile, json_schema, load_profile, parse_profile
+from gkdeadline.profiles import (
+    Catalogue,
+    default_catalogue,
+    get_profile,
+    json_schema,
+    load_profile,
+    parse_profile,
+    register,
+    reset_default_catalogue,
+)
 
 ROOT = Path(__file__).parent.parent
 
@@ -59,6 +68,14 @@ def test_user_profile_loads_expands_ids_and_falls_back(tmp_path) -> None:
         == "national-2019.third-party-opinion"
     )  # type: ignore[union-attr]
     assert get_profile("test-county-2025") is p
+    # the fallback is the profile object itself, resolved when the profile was registered
+    assert p.fallback is get_profile("national") and p.fallback_id == "national"
+
+
+def line_of(msg: str, field: str) -> int:
+    """The line number a ProfileError gives for ``field``: ``字段 X（第 N 行）``."""
+    segment = msg[msg.index(field) :]
+    return int(segment.split("（第 ")[1].split(" 行）")[0])
 
 
 def test_json_profile_loads(tmp_path) -> None:
@@ -87,7 +104,7 @@ def test_json_profile_loads(tmp_path) -> None:
             "rules[0] (request-reply).artikel",
             "artikel",
         ),
-        ('id = "test-county-2025"', 'id = "Test County"', "field id", "id"),
+        ('id = "test-county-2025"', 'id = "Test County"', "字段 id", "id"),
         (
             "effective_from = 2025-01-01",
             'effective_from = "2025-13-01"',
@@ -102,16 +119,14 @@ def test_bad_toml_names_field_and_line(old: str, new: str, field: str, key_on_li
     with pytest.raises(ProfileError) as info:
         parse_profile(text, "toml", "bad.toml")
     msg = str(info.value)
-    assert msg.startswith("bad.toml: ") and field in msg
-    segment = msg[msg.index(field) :]
-    line = int(segment.split("(line ")[1].split(")")[0])
-    assert text.splitlines()[line - 1].startswith(key_on_line)
+    assert msg.startswith("bad.toml：") and field in msg and info.value.code == "profile-invalid"
+    assert text.splitlines()[line_of(msg, field) - 1].startswith(key_on_line)
 
 
 def test_missing_field_and_broken_toml() -> None:
-    with pytest.raises(ProfileError, match=r"jurisdiction.*Field required"):
+    with pytest.raises(ProfileError, match=r"字段 jurisdiction.*Field required"):
         parse_profile(GOOD.replace('jurisdiction = "测试县"\n', ""), "toml", "bad.toml")
-    with pytest.raises(ProfileError, match="not valid TOML"):
+    with pytest.raises(ProfileError, match=r"bad\.toml：不是有效的 TOML"):
         parse_profile(GOOD + "\nregion = = 1\n", "toml", "bad.toml")
 
 
@@ -149,14 +164,14 @@ def test_bad_json_names_field_and_line() -> None:
         parse_profile(text, "json", "bad.json")
     msg = str(info.value)
     assert "rules[1] (b).duration.amount" in msg
-    line = msg.split("(line ")[1].split(")", maxsplit=1)[0]
-    assert '"amount": -3' in text.splitlines()[int(line) - 1]
-    with pytest.raises(ProfileError, match="not valid JSON"):
+    line = line_of(msg, "rules[1] (b).duration.amount")
+    assert '"amount": -3' in text.splitlines()[line - 1]
+    with pytest.raises(ProfileError, match=r"bad\.json：不是有效的 JSON"):
         parse_profile("{oops", "json", "bad.json")
 
 
 def test_unknown_region_fallback_and_overlapping_topics(tmp_path) -> None:
-    with pytest.raises(ProfileError, match="unknown region 'atlantis'"):
+    with pytest.raises(ProfileError, match=r"字段 region.*unknown region 'atlantis'"):
         parse_profile(
             GOOD.replace("effective_from", 'region = "atlantis"\neffective_from'), "toml", "r.toml"
         )
@@ -167,16 +182,16 @@ def test_unknown_region_fallback_and_overlapping_topics(tmp_path) -> None:
         ),
         encoding="utf-8",
     )
-    with pytest.raises(ProfileError, match="did you mean national"):
+    with pytest.raises(ProfileError, match="fallback：没有档案 'nationl'；是不是 national"):
         load_profile(f)
     dup = GOOD.replace('topic = "request.extension"', 'topic = "request.reply"').replace(
         "test-county-2025", "dup-county"
     )
     g = tmp_path / "dup.toml"
     g.write_text(dup, encoding="utf-8")
-    with pytest.raises(ProfileError, match="two rules in force at once"):
+    with pytest.raises(ProfileError, match="同时有两条施行中的规则"):
         load_profile(g)
-    with pytest.raises(ProfileError, match="built in"):
+    with pytest.raises(ProfileError, match="是内置档案"):
         h = tmp_path / "n.toml"
         h.write_text(GOOD.replace("test-county-2025", "national"), encoding="utf-8")
         load_profile(h)
@@ -188,9 +203,34 @@ def test_rule_links_must_resolve_and_a_failed_reload_keeps_the_old_profile(tmp_p
     f.write_text(good, encoding="utf-8")
     first = load_profile(f)
     f.write_text(good.replace('extends = "request-reply"', 'extends = "request-replly"'), "utf-8")
-    with pytest.raises(ProfileError, match=r"link-county\.request-extension: unknown rule id"):
+    with pytest.raises(
+        ProfileError,
+        match=r"规则 link-county\.request-extension 引用了不存在的规则 'request-replly'",
+    ):
         load_profile(f)
     assert get_profile("link-county") is first  # the working profile stays registered
+
+
+def test_the_catalogue_is_immutable_and_registration_swaps_it() -> None:
+    builtin = Catalogue.builtin()
+    spec = parse_profile(GOOD.replace("test-county-2025", "cat-county"), "toml", "cat.toml")
+    mine = builtin.with_profile(spec)
+    assert mine.get("cat-county").fallback is builtin.get("national")
+    assert not mine.is_builtin("cat-county") and mine.is_builtin("national")
+    with pytest.raises(ProfileError) as info:  # the built-in catalogue is unchanged
+        builtin.get("cat-county")
+    assert info.value.code == "profile-unknown"
+    with pytest.raises(ProfileError):  # and so is the process default
+        get_profile("cat-county")
+    before = default_catalogue()
+    registered = register(spec)
+    assert default_catalogue() is not before and get_profile("cat-county") is registered
+    with pytest.raises(ProfileError):
+        before.get("cat-county")  # a catalogue already handed out never changes
+    reset_default_catalogue()
+    assert default_catalogue() is builtin
+    with pytest.raises(ProfileError):
+        get_profile("cat-county")
 
 
 def test_loader_uses_no_unsafe_parsing(tmp_path) -> None:

@@ -46,8 +46,25 @@ def make(**kw: object) -> Rule:
         ({"kind": "cadence", "duration": {"amount": 1, "unit": "years"}}, "needs 'count'"),
         ({"kind": "period", "duration": {"amount": 5, "unit": "fortnights"}}, "fortnights"),
         (
-            {"kind": "period", "duration": {"amount": 5, "unit": "hours"}, "excludes": ["x"]},
+            {
+                "kind": "period",
+                "duration": {"amount": 5, "unit": "hours"},
+                "excludes": ["suspension"],
+            },
             "day-based",
+        ),
+        (
+            {"kind": "period", "duration": {"amount": 5, "unit": "workdays"}, "excludes": ["x"]},
+            "consultation.third_party",  # span kinds are a closed list
+        ),
+        (
+            {
+                "kind": "period",
+                "duration": {"amount": 5, "unit": "workdays"},
+                "excludes": ["suspension"],
+                "counts": ["suspension"],
+            },
+            "both in 'excludes' and in 'counts'",
         ),
         ({"kind": "deadline", "deadline": "2018-03-27T17:00:00"}, "timezone"),
         ({"kind": "extension", "duration": {"amount": 5, "unit": "workdays"}}, "needs 'extends'"),
@@ -76,14 +93,27 @@ def test_request_reply_composes_period_spans_and_extension() -> None:
     reply = get_rule("national-2019.request-reply")
     ext = get_rule(reply.extension or "")
     assert ext.kind == "extension" and ext.extends == reply.id
-    assert reply.excludes == ("consultation",) and reply.restarts_on == ("correction_received",)
+    # 2019 第三十三条第三款 excludes both parties' consultation time; 2008 第二十四条第三款 only
+    # the third party's (agency time counts)
+    assert reply.excludes == ("consultation.third_party", "consultation.agency")
+    assert reply.restarts_on == ("correction_received",)
+    assert reply.excludes_basis is not None and reply.excludes_basis.startswith("第三十三条第三款")
+    assert reply.article == "第三十三条第二款" and ext.article == "第三十三条第二款"
+    old = get_rule("national-2008.request-reply")
+    assert old.excludes == ("consultation.third_party",) and old.counts == ("consultation.agency",)
+    assert old.excludes_basis is not None and old.excludes_basis.startswith("第二十四条第三款")
+    # "consultation" is kept as shorthand for both parties in older profile files
+    legacy = make(
+        kind="period", duration={"amount": 5, "unit": "workdays"}, excludes=["consultation"]
+    )
+    assert legacy.excludes == ("consultation.third_party", "consultation.agency")
     first = reply.due(D(2026, 9, 28))
     assert first.value == D(2026, 10, 30)
     assert ext.due(first.value).value == D(2026, 11, 27)
     assert ext.due(first.value, amount=5).value == D(2026, 11, 6)
     paused = reply.due(
         D(2026, 3, 25),
-        spans=[Span(D(2026, 4, 1), D(2026, 4, 10), "consultation", "征求第三方意见")],
+        spans=[Span(D(2026, 4, 1), D(2026, 4, 10), "consultation.third_party", "征求第三方意见")],
     )
     assert paused.value == D(2026, 5, 7)
     assert "2026-04-01 至 2026-04-10 征求第三方意见（10 日）不计入" in paused.explain()
@@ -144,7 +174,7 @@ def test_explanation_quotes_the_article_and_names_the_holidays() -> None:
     text = get_rule("national-2019.request-reply").due(D(2026, 9, 28)).explain()
     assert "2026-10-01 至 2026-10-07 国庆节放假（7 天）" in text
     assert "2026-10-10（星期六）国庆节调休上班" in text
-    assert "第三十三条：“应当自收到申请之日起20个工作日内予以答复”" in text
+    assert "（国务院令第711号）第三十三条第二款：“应当自收到申请之日起20个工作日内予以答复”" in text
     assert text.startswith("收到申请之日为 2026-09-28（星期一），自次日起算 20 个工作日")
 
 

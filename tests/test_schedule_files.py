@@ -31,18 +31,70 @@ def test_toml_format_ranges_and_native_dates() -> None:
     assert not cal.is_workday(date(2027, 2, 8))
 
 
-def test_loaded_schedule_overrides_built_in_year() -> None:
-    # A correction notice: suppose 2026-10-09 (Friday) became a day off.
-    text = (
-        '{"year": 2026, "papers": ["更正通知"], "days": ['
-        '{"name": "国庆节", "date": "2026-10-01", "isOffDay": true},'
-        '{"name": "国庆节", "date": "2026-10-09", "isOffDay": true}]}'
+OVERRIDE_2026 = (
+    '{"year": 2026, "papers": ["更正通知"], "days": ['
+    '{"name": "国庆节", "date": "2026-10-01", "isOffDay": true},'
+    '{"name": "国庆节", "date": "2026-10-09", "isOffDay": true}]}'
+)
+
+
+def test_a_schedule_contradicting_a_built_in_year_is_refused() -> None:
+    # A correction notice: suppose 2026-10-09 (Friday) became a day off. The built-in 2026 comes
+    # from the State Council notice, so replacing it silently is an error.
+    with pytest.raises(ScheduleError) as info:
+        Calendar().with_schedules(parse_holiday_cn(OVERRIDE_2026, "fix.json"))
+    assert info.value.code == "schedule-conflicts-official"
+    assert "与内置的国务院 2026 年安排不一致" in str(info.value) and "override = true" in str(
+        info.value
     )
-    cal = Calendar().with_schedules(parse_holiday_cn(text, "fix.json"))
+    assert info.value.value == 2026
+
+
+def test_loaded_schedule_overrides_built_in_year_when_asked() -> None:
+    cal = Calendar().with_schedules(parse_holiday_cn(OVERRIDE_2026, "fix.json", override=True))
     assert not cal.is_workday(date(2026, 10, 9))
     # the loaded year replaces the built-in one entirely (its 10-10 makeup day is gone)
     assert not cal.is_workday(date(2026, 10, 10))
     assert gk.is_workday(date(2026, 10, 10))  # the default calendar is untouched
+    assert [s.year for s in cal.overrides()] == [2026]
+    # every result computed with it says so
+    from gkdeadline.case import Case
+
+    case = Case(
+        "national",
+        [{"type": "received", "date": "2026-09-28", "channel": "in_person"}],
+        calendar=cal,
+    )
+    r = case.result(date(2026, 9, 29))
+    assert "calendar-override" in r.codes()
+    assert r.due != date(2026, 10, 30)  # 10-09 and 10-10 no longer count
+    plain = Case("national", [{"type": "received", "date": "2026-09-28", "channel": "in_person"}])
+    assert (
+        plain.due == date(2026, 10, 30)
+        and "calendar-override" not in plain.result(date(2026, 9, 29)).codes()
+    )
+
+
+def test_toml_override_flag_and_cli_override_option(tmp_path, capsys) -> None:
+    from gkdeadline.cli import main
+
+    body = (
+        'year = 2026\nnotice = "更正通知（测试）"\n\n[[holiday]]\nname = "国庆节"\n'
+        'off = ["2026-10-01..2026-10-09"]\n'
+    )
+    plain = tmp_path / "fix.toml"
+    plain.write_text(body, encoding="utf-8")
+    flagged = tmp_path / "fix-override.toml"
+    flagged.write_text("override = true\n" + body, encoding="utf-8")
+    assert gk.load_schedule(flagged).override and not gk.load_schedule(plain).override
+    assert gk.load_schedule(plain, override=True).override
+    assert not Calendar().with_schedules(gk.load_schedule(flagged)).is_workday(date(2026, 10, 9))
+    # the command line: refused (exit 2) unless --override
+    assert main(["is-workday", "2026-10-09", "--schedule", str(plain)]) == 2
+    _, err = capsys.readouterr()
+    assert "与内置的国务院 2026 年安排不一致" in err
+    assert main(["is-workday", "2026-10-09", "--schedule", str(plain), "--override"]) == 0
+    assert capsys.readouterr()[0] == "false\n"
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ Two input shapes, one semantics (the core in :mod:`gkdeadline.engine.core`, the 
 
 Output of :func:`cases`: the same rows, in the same order, with ``due``, ``due_earliest``,
 ``due_latest``, ``status``, ``on_time``, ``remaining_workdays``, ``workdays_late``, ``findings``
-(problem codes, ``;``-separated), ``findings_zh`` (the findings in Chinese with their citations),
-``error_code`` and ``error`` added (existing columns of those names are replaced). A row that
+(problem codes, ``;``-separated), ``findings_basis`` (the citation of each finding),
+``findings_zh`` (the findings in Chinese, with ``messages=True``), ``error_code`` and ``error`` added (existing columns of those names are replaced). A row that
 cannot be computed keeps its place, with its reason in ``error``. Never invent, never lose:
 every input row comes out, computed or with its error.
 """
@@ -34,7 +34,7 @@ from gkdeadline.calendar.kernels import PROJECTED, UNKNOWN
 from gkdeadline.engine import core
 from gkdeadline.engine.params import CaseRules, case_rules
 from gkdeadline.engine.result import STATUSES
-from gkdeadline.engine.run import certain_findings, render_finding, short_citation
+from gkdeadline.engine.run import certain_findings, finding_rule, render_finding, short_citation
 from gkdeadline.errors import GkDeadlineError, InputError, MissingDependencyError
 from gkdeadline.events import BY_NUM, BY_TYPE, SPECS, EventSpec, Param
 from gkdeadline.problems import BY_CODE
@@ -56,6 +56,7 @@ OUTPUT_COLUMNS = (
     "remaining_workdays",
     "workdays_late",
     "findings",
+    "findings_basis",
     "findings_zh",
     "error_code",
     "error",
@@ -572,6 +573,7 @@ class Outputs:
     remaining: S
     late: S
     findings: S
+    findings_basis: S
     findings_zh: S
     error_code: S
     error: S
@@ -602,6 +604,7 @@ def compute_long(
     projection: bool = False,
     catalogue: Catalogue | None = None,
     strict: bool = False,
+    messages: bool = False,
 ) -> Outputs:
     """Every case of ``long``, computed by the compiled core."""
     cat = catalogue or default_catalogue()
@@ -617,6 +620,7 @@ def compute_long(
         remaining=np.full(n, None, dtype=object),
         late=np.full(n, None, dtype=object),
         findings=np.full(n, None, dtype=object),
+        findings_basis=np.full(n, None, dtype=object),
         findings_zh=np.full(n, None, dtype=object),
         error_code=errors.code,
         error=errors.text,
@@ -661,7 +665,7 @@ def compute_long(
             continue
         cal = prof.calendar(schedules, projection)
         group = _rules_for(prof, cal, members, era, errors)
-        _run_group(group, long, offsets, num, dayv, p, pdate, day, errors, res, strict)
+        _run_group(group, long, offsets, num, dayv, p, pdate, day, errors, res, strict, messages)
     return res
 
 
@@ -708,6 +712,7 @@ def _run_group(
     errors: RowErrors,
     res: Outputs,
     strict: bool,
+    messages: bool,
 ) -> None:
     k = _kernels()
     ix = g.cal.index
@@ -716,12 +721,9 @@ def _run_group(
     sub_counts = offsets[g.cases + 1] - offsets[g.cases]
     sub_off = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(sub_counts, out=sub_off[1:])
-    take = (
-        np.concatenate([np.arange(offsets[c], offsets[c + 1]) for c in g.cases])
-        if m
-        else (np.zeros(0, dtype=np.int64))
-    )
-    take = take.astype(np.int64)
+    # the group's events: case c's run offsets[c] … offsets[c+1]-1, for every c in g.cases
+    total = int(sub_off[-1])
+    take = np.repeat(offsets[g.cases] - sub_off[:-1], sub_counts) + np.arange(total, dtype=np.int64)
     etype = num[take]
     edate = dayv[take] - shift
     eps = [np.where(pdate[j][take], p[j][take] - shift, p[j][take]) for j in range(3)]
@@ -742,7 +744,7 @@ def _run_group(
                 late = _replay_all(
                     k, late_cal, sub_off, etype, edate, eps, params, g.prow, a, unknown
                 )
-    _collect(g, long, raw, early, late, unknown, ix.first_ordinal, errors, res, strict)
+    _collect(g, long, raw, early, late, unknown, ix.first_ordinal, errors, res, strict, messages)
 
 
 @dataclass
@@ -804,7 +806,11 @@ def _collect(
     errors: RowErrors,
     res: Outputs,
     strict: bool,
+    messages: bool,
 ) -> None:
+    """The group's result columns from the core's numbers, vectorised; only error rows, rows
+    whose deadline depends on unpublished days, and (with ``messages``) the Chinese messages
+    are built row by row."""
     shift = first_ordinal - EPOCH_ORDINAL
     out = raw.out.copy()
     bounded = unknown & (early is not None)
@@ -832,6 +838,7 @@ def _collect(
             text += f"（{short_citation(rule)}）"
         errors.code[c], errors.text[c] = problem.code, text
     good = (err == 0) & ~no_bounds
+    idx = np.flatnonzero(good)
     rows = g.cases[good]
     o = out[good]
     due = o[:, core.O_DUE]
@@ -844,26 +851,28 @@ def _collect(
     earliest = np.full(len(rows), NAT, dtype=np.int64)
     latest = np.full(len(rows), NAT, dtype=np.int64)
     b = bounded[good]
+    differ = np.zeros(len(rows), dtype=bool)
+    if b.any():  # what the earliest and latest calendars agree on (engine.core.merge_bounds)
+        merged = np.ascontiguousarray(o).reshape(-1)
+        other = late.out[good] if late is not None else o
+        _kernels().merge_bounds_into(
+            merged, np.ascontiguousarray(other).reshape(-1), late is not None, b
+        )
+        o = merged.reshape(o.shape)
+        status_num = o[:, core.O_STATUS]
+        status = np.asarray(STATUSES, dtype=object)[status_num]
+        on_time = o[:, core.O_ON_TIME]
+        remaining = o[:, core.O_REMAINING]
+        late_n = o[:, core.O_LATE]
     if b.any():
         lo = late.out[good] if late is not None else None
-        e_due = o[:, core.O_DUE]
         l_due = lo[:, core.O_DUE] if lo is not None else np.full(len(rows), core.NONE)
         valid_l = (l_due > core.NONE) & (l_due < core.INF)
-        same = b & valid_l & (l_due == e_due)
+        same = b & valid_l & (l_due == due)
         differ = b & ~same
-        earliest = np.where(differ & has_due, e_due + shift, NAT)
+        earliest = np.where(differ & has_due, due + shift, NAT)
         latest = np.where(differ & valid_l, l_due + shift, NAT)
         has_due = has_due & ~differ
-        if lo is not None:
-            status = np.where(b & (lo[:, core.O_STATUS] != status_num), "pending_calendar", status)
-            on_time = np.where(b & (lo[:, core.O_ON_TIME] != on_time), -1, on_time)
-            remaining = np.where(b & (lo[:, core.O_REMAINING] != remaining), core.NONE, remaining)
-            late_n = np.where(b & (lo[:, core.O_LATE] != late_n), core.NONE, late_n)
-        else:
-            status = np.where(b, "pending_calendar", status)
-            on_time = np.where(b & (on_time == 1), on_time, -1)
-            remaining = np.where(b, core.NONE, remaining)
-            late_n = np.where(b, core.NONE, late_n)
     res.due[rows] = np.where(has_due, due + shift, NAT)
     res.due_earliest[rows] = earliest
     res.due_latest[rows] = latest
@@ -871,72 +880,152 @@ def _collect(
     res.on_time[rows] = np.where(on_time < 0, None, on_time == 1)
     res.remaining[rows] = np.where(remaining == core.NONE, None, remaining)
     res.late[rows] = np.where(late_n == core.NONE, None, late_n)
+
+    # ---- findings: problem numbers per case, then the text of each distinct combination
     projected = ((o[:, core.O_FLAGS] & PROJECTED) != 0) & ~b
+    pending = b & differ & (earliest != NAT)
+    overrides = "、".join(x.label() for x in g.cal.overrides())
+    nf = o[:, core.O_NFIND].copy()
+    src_f0 = 2 * raw.offsets[idx] + 8 * idx
+    per_case: list[list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] | None = None
+    slow = b.copy()  # bounded rows: only the findings both calendars agree on are certain
+    if messages or strict:
+        slow[:] = True
+    if slow.any():
+        per_case = [[] for _ in range(len(rows))]
+        for j in np.flatnonzero(slow):
+            i = int(idx[j])
+            f0 = int(src_f0[j])
+            src = early if bounded[i] and early is not None else raw
+            found = [
+                (
+                    int(src.fcode[f0 + q]),
+                    int(src.fev[f0 + q]),
+                    int(src.fa[f0 + q]),
+                    int(src.fb[f0 + q]),
+                )
+                for q in range(int(nf[j]))
+            ]
+            other = None
+            if bounded[i] and late is not None:
+                other = [
+                    (
+                        int(late.fcode[f0 + q]),
+                        int(late.fev[f0 + q]),
+                        int(late.fa[f0 + q]),
+                        int(late.fb[f0 + q]),
+                    )
+                    for q in range(int(late.out[i, core.O_NFIND]))
+                ]
+            per_case[j] = certain_findings(found, other)
+            nf[j] = len(per_case[j])
+    # codes of every row as one integer (base 64; the problem table has < 64 numbers), so the
+    # text of each distinct combination of codes and rules is built once
+    extra_codes = [
+        (projected, BY_CODE["projected-calendar"].num),
+        (pending, BY_CODE["calendar-pending"].num),
+        (np.full(len(rows), bool(overrides)), BY_CODE["calendar-override"].num),
+    ]
+    width = int(nf.max()) + len(extra_codes) if len(rows) else 0
+    codes = np.zeros((len(rows), max(width, 1)), dtype=np.int64)
+    for q in range(int(nf.max()) if len(rows) else 0):
+        have = nf > q
+        take = np.where(have, src_f0 + q, 0)
+        codes[:, q] = np.where(have, raw.fcode[take], 0)
+    if per_case is not None:
+        for j in np.flatnonzero(slow):
+            codes[j, :] = 0
+            for q, item in enumerate(per_case[j]):
+                codes[j, q] = item[0]
+    count = nf.copy()
+    for mask, num in extra_codes:
+        if mask.any():
+            codes[mask, count[mask]] = num
+            count = count + mask
+    key = np.zeros(len(rows), dtype=np.int64)
+    if width > 8:  # more codes than one int64 holds (8 × 6 bits + 10 for the rules): per row
+        combo = [tuple(codes[j, : count[j]]) + (int(g.prow[idx[j]]),) for j in range(len(rows))]
+        uniq: dict[tuple[int, ...], int] = {}
+        key = np.asarray([uniq.setdefault(c, len(uniq)) for c in combo], dtype=np.int64)
+        combos = list(uniq)
+    else:
+        for q in range(width):
+            key = key * 64 + codes[:, q]
+        key = key * 1024 + g.prow[idx]  # the citation depends on the rules in force
+        ukeys, inverse = np.unique(key, return_inverse=True)
+        combos = []
+        for u in ukeys:
+            prow = int(u % 1024)
+            v = int(u // 1024)
+            digits = []
+            for _ in range(width):
+                digits.append(v % 64)
+                v //= 64
+            combos.append(tuple(d for d in reversed(digits) if d) + (prow,))
+        key = inverse
+    code_text = np.empty(len(combos), dtype=object)
+    basis_text = np.empty(len(combos), dtype=object)
+    for u, combo in enumerate(combos):
+        nums, prow = combo[:-1], combo[-1]
+        if not nums:
+            code_text[u] = basis_text[u] = None
+            continue
+        rules = g.rules[prow]
+        code_text[u] = ";".join(PROBLEMS[n].code for n in nums)
+        cites = []
+        for n in nums:
+            rule = finding_rule(rules, PROBLEMS[n])
+            cites.append(short_citation(rule) if rule is not None else "")
+        basis_text[u] = ";".join(cites)
+    res.findings[rows] = code_text[key]
+    res.findings_basis[rows] = basis_text[key]
+    if not (messages or strict):
+        return
 
     def day_of(v: int) -> date | None:
         return _day(v, first_ordinal)
 
-    nf = o[:, core.O_NFIND]
-    idx_good = np.flatnonzero(good)
-    overrides = "、".join(o.label() for o in g.cal.overrides())
-    for j in range(len(rows)) if overrides else np.flatnonzero((nf > 0) | projected | b):
-        i = int(idx_good[j])
+    assert per_case is not None
+    for j in range(len(rows)):
         c = int(rows[j])
-        f0 = 2 * int(raw.offsets[i]) + 8 * i
-        src = early if bounded[i] and early is not None else raw
-        found = [
-            (int(src.fcode[f0 + q]), int(src.fev[f0 + q]), int(src.fa[f0 + q]), int(src.fb[f0 + q]))
-            for q in range(int(nf[j]))
-        ]
-        other = None
-        if bounded[i] and late is not None:
-            other = [
-                (
-                    int(late.fcode[f0 + q]),
-                    int(late.fev[f0 + q]),
-                    int(late.fa[f0 + q]),
-                    int(late.fb[f0 + q]),
-                )
-                for q in range(int(late.out[i, core.O_NFIND]))
-            ]
-        codes, texts = [], []
+        i = int(idx[j])
         rules = g.rules[int(g.prow[i])]
-        for code, _pos, args, late_args in certain_findings(found, other):
-            problem = PROBLEMS[code]
+        texts: list[tuple[str, str]] = []
+        for num, _pos, args, late_args in per_case[j]:
+            problem = PROBLEMS[num]
             zh, _en, rule = render_finding(problem, rules, args, late_args, day_of)
-            codes.append(problem.code)
-            texts.append(zh + (f"（{short_citation(rule)}）" if rule is not None else ""))
+            texts.append(
+                (problem.code, zh + (f"（{short_citation(rule)}）" if rule is not None else ""))
+            )
         if overrides:
-            p_ = BY_CODE["calendar-override"]
-            codes.append(p_.code)
-            texts.append(p_.zh.format(what=overrides))
+            texts.append(
+                ("calendar-override", BY_CODE["calendar-override"].zh.format(what=overrides))
+            )
         if projected[j]:
-            p_ = BY_CODE["projected-calendar"]
-            codes.append(p_.code)
-            texts.append(p_.zh)
-        if b[j] and not has_due[j] and earliest[j] != NAT:
-            p_ = BY_CODE["calendar-pending"]
+            texts.append(("projected-calendar", BY_CODE["projected-calendar"].zh))
+        if pending[j]:
             lo_d = date.fromordinal(int(earliest[j]) + EPOCH_ORDINAL).isoformat()
             hi_d = (
                 date.fromordinal(int(latest[j]) + EPOCH_ORDINAL).isoformat()
                 if latest[j] != NAT
                 else "（暂不能确定）"
             )
-            codes.append(p_.code)
-            texts.append(p_.zh.format(earliest=lo_d, latest=hi_d))
+            texts.append(
+                (
+                    "calendar-pending",
+                    BY_CODE["calendar-pending"].zh.format(earliest=lo_d, latest=hi_d),
+                )
+            )
         if strict:
-            bad = [
-                (cd, t)
-                for cd, t in zip(codes, texts, strict=True)
-                if BY_CODE[cd].severity == "violation"
-            ]
+            bad = [t for t in texts if BY_CODE[t[0]].severity == "violation"]
             if bad:
                 errors.code[c], errors.text[c] = bad[0]
                 res.status[c] = res.on_time[c] = res.remaining[c] = res.late[c] = None
-                res.due[c] = NAT
+                res.due[c] = res.due_earliest[c] = res.due_latest[c] = NAT
+                res.findings[c] = res.findings_basis[c] = None
                 continue
-        res.findings[c] = ";".join(codes) if codes else None
-        res.findings_zh[c] = "\n".join(texts) if texts else None
+        if messages:
+            res.findings_zh[c] = "\n".join(t for _, t in texts) if texts else None
 
 
 def _first_unknown_day(cal: Calendar, out_row: Any) -> date:
@@ -958,8 +1047,14 @@ def cases(
     projection: bool = False,
     catalogue: Catalogue | None = None,
     strict: bool = False,
+    messages: bool = False,
 ) -> Any:
     """Add the result columns to a one-row-per-case table (see the module docstring).
+
+    ``findings`` holds each case's problem codes and ``findings_basis`` the citation of each
+    (same order, ``;``-separated); ``messages=True`` also fills ``findings_zh`` with the Chinese
+    messages (dates included; slower: built row by row). ``strict=True`` makes a row with a
+    violation an error row.
 
     ``table`` is a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
     columns; the result has the same type, the same rows in the same order, and the input's
@@ -975,6 +1070,7 @@ def cases(
         projection=projection,
         catalogue=catalogue,
         strict=strict,
+        messages=messages,
     )
     return attach(table, out)
 
@@ -988,6 +1084,7 @@ def event_log(
     projection: bool = False,
     catalogue: Catalogue | None = None,
     strict: bool = False,
+    messages: bool = False,
 ) -> Any:
     """Compute every case of an event log: one row per event (``case_id``, ``type``, ``date`` and
     the event's fields by name, e.g. ``channel``, ``party``, ``workdays``, ``until``).
@@ -1008,6 +1105,7 @@ def event_log(
         projection=projection,
         catalogue=catalogue,
         strict=strict,
+        messages=messages,
     )
     base = pa.table(
         {
@@ -1032,6 +1130,7 @@ def attach(table: Any, out: Outputs) -> Any:
         "remaining_workdays": pa.array(out.remaining, type=pa.int64()),
         "workdays_late": pa.array(out.late, type=pa.int64()),
         "findings": pa.array(out.findings, type=pa.string()),
+        "findings_basis": pa.array(out.findings_basis, type=pa.string()),
         "findings_zh": pa.array(out.findings_zh, type=pa.string()),
         "error_code": pa.array(out.error_code, type=pa.string()),
         "error": pa.array(out.error, type=pa.string()),

@@ -1,48 +1,165 @@
-"""Case files in, case files out, in chunks: CSV, JSON Lines and Parquet.
+"""Case files in, case files out, in chunks: CSV, JSON Lines and Parquet. Never invent, never lose.
 
-Rows stream through :func:`gkdeadline.batch_cases.cases` a chunk at a time, so memory stays
-flat whatever the file size. Every input row appears in the output, in order; a row that cannot
-be read (a malformed JSON line) or computed gets its reason in ``error``.
+Rows stream through :func:`gkdeadline.batch_cases.cases` (one row per case) or
+:func:`gkdeadline.batch_cases.event_log` (one row per event, ``events=True``) a chunk at a time,
+so memory stays flat whatever the file size.
 
-CSV is read with every column as text (so a column's type never changes between chunks);
-dates are parsed per row by the case engine.
+**Never lose.** Every input row comes out, in order: computed, or with ``error_code`` and ``error``
+(the reason, Chinese first, with the line number where the reader found the problem). A bad row is
+an error row, never the end of the run. Only a problem with the *file* (no header, unknown
+columns, duplicate column names, a header in the wrong encoding, an unreadable Parquet file) ends
+the run: exit 2, and no output.
+
+**Never invent.** The output is written to a temporary file beside the target and renamed over it
+only when every row has been written and counted back; on any failure, Ctrl-C or SIGTERM the
+temporary file is removed, so a target that exists is always complete (the CLI exits 4 when
+interrupted). The output may not be the input (same file, hard link or symlink).
+
+CSV (every column is text; only an empty cell is empty — ``NA``, ``N/A``, ``null``, ``NaN``,
+``#N/A`` and ``None`` are text, and ``id`` and every other input column come out exactly as read):
+
+* a record is one line; a quoted value may contain line breaks (RFC 4180, as Excel writes them and
+  as this module writes ``findings_zh``), but a quote that does not close is never allowed to
+  swallow the rows after it. A record whose quote does not close within
+  :data:`MAX_RECORD_LINES` lines, or whose quoted text runs into a line that is itself a complete
+  row of the file (same number of fields as the header), is an **error row for the line where it
+  starts** (``csv-quote-unclosed``) and reading resumes on the next line. So one stray quote in a
+  300,000-row file costs that one row, with its line number, and nothing else;
+* a record with more (or fewer) fields than the header is that row's error (``csv-field-count``);
+  malformed quoting (``"a"b``) or a lone carriage return is ``csv-invalid``; duplicate header
+  names are a file error;
+* blank lines are layout, not rows.
+
+JSON Lines: each non-blank line is one row; a line that is not valid JSON, not an object, has a
+key twice, or is nested too deeply is that row's error with its line number. Values of the known
+columns must be text (or numbers for counts): a number as a date (``1774396800``), a boolean
+(``"workdays": true``) or a nested object/array is that row's error, never converted. Numbers keep
+their spelling (``1.50`` stays ``1.50``). Other columns are the caller's and pass through
+(nested values as JSON text).
+
+Encodings: output is always UTF-8. Input is UTF-8 (with or without BOM) unless ``encoding`` says
+``gbk`` or ``gb18030``. With ``encoding="auto"`` (the default) a file that is not valid UTF-8 but
+whose every line decodes as GB18030 (and none of whose non-ASCII lines is UTF-8) is read as
+GB18030, and :attr:`Summary.notes` says so (the CLI prints it); anything less clear-cut is read as
+UTF-8 and the lines that do not decode become error rows (``encoding-invalid``) naming the
+encoding to try. A header that does not decode is a file error suggesting ``--encoding gbk``.
+
+Event logs (``events=True``): one row per event (``case_id``, ``type``, ``date`` and the event's
+fields by name); the output has one row per case. A case's events must be contiguous (or the file
+sorted by ``case_id``): chunks are cut only between cases (the last case of each chunk waits for
+the next one). Events of a case that reappear after the case was written are an error row of
+their own (``case-not-contiguous``, naming their lines; the case's earlier row was computed
+without them, which the message says). A line that cannot be read becomes its own error row; if
+it lies between two events of one case, that case is an error too (the line may have been one of
+its events). ``error_row`` is the input line (CSV, JSON Lines; the header is line 1) or row number
+(Parquet, from 1) of the case's first bad event. Memory grows only with the number of distinct
+case ids (to detect reappearance), not with the number of events.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
-import io
 import json
+import math
+import os
+import secrets
+import signal
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
-from gkdeadline.batch_cases import OUTPUT_COLUMNS, cases
-from gkdeadline.calendar import YearSchedule, today
-from gkdeadline.errors import InputError
+import numpy as np
 
-READ_ERROR = "__gkdeadline_read_error"  # a row the reader could not parse, and why
+from gkdeadline.batch_cases import (
+    CASE_COLUMNS,
+    DATE_COLUMNS,
+    FIELD_OWNERS,
+    OUTPUT_COLUMNS,
+    cases,
+    event_log,
+)
+from gkdeadline.calendar import YearSchedule, today
+from gkdeadline.errors import GkDeadlineError, InputError
+from gkdeadline.events import SPECS
+
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 Progress = Callable[[int], None]
+
+MAX_LINE_BYTES = 4 * 1024 * 1024  # one line of a CSV or JSON Lines file (documented)
+MAX_RECORD_LINES = 1000  # a quoted CSV value may span at most this many lines
+EVENT_COLUMNS = ("case_id", "type", "date")
+
+# encoding names accepted by ``encoding=`` / ``--encoding`` → the codec used
+ENCODINGS: dict[str, str | None] = {
+    "auto": None,
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "gbk": "gbk",
+    "cp936": "gbk",
+    "gb2312": "gbk",
+    "gb18030": "gb18030",
+}
+_CODEC_NAME = {"utf-8": "UTF-8", "gbk": "GBK", "gb18030": "GB18030"}
+
+# the error codes of this module (rows and files), for docs/errors.md
+ERROR_CODES: dict[str, str] = {
+    "file-invalid": "输入文件不可用：空文件、表头有误、Parquet 文件损坏（退出码 2，不写输出）",
+    "output-invalid": "输出文件不可用：就是输入文件、目录不存在、格式不能容纳某列（退出码 2）",
+    "encoding-invalid": "这一行不是所用编码（UTF-8、GBK、GB18030）的文本",
+    "line-too-long": "这一行超过长度上限",
+    "csv-quote-unclosed": "CSV 引号没有闭合：这一行成为错误行，从下一行继续读取",
+    "csv-invalid": 'CSV 这一行格式不对：引号用法不对（如 "a"b）或含有单独的回车符',
+    "csv-field-count": "CSV 这一行的字段数与表头不同",
+    "json-invalid": "JSON Lines 这一行不是有效的 JSON（或嵌套过深）",
+    "json-not-object": "JSON Lines 这一行不是 JSON 对象",
+    "json-duplicate-key": "JSON Lines 这一行的同一个键出现两次",
+    "json-value-invalid": "已知字段的值类型不对：数字当日期、布尔值、嵌套的对象或数组",
+    "case-id-missing": "事件表中这一行没有 case_id",
+    "case-not-contiguous": "事件表中某案件的事件不连续，在该案件已经输出之后又出现",
+    "case-line-unreadable": "事件表中夹在本案件事件之间的一行无法读取，本案件不计算",
+}
 
 
 def file_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
-            f"{path}: unknown file type {path.suffix or '(none)'}; use .csv, .jsonl (or .ndjson)"
-            " or .parquet"
+            f"{path}：不支持的文件类型 {path.suffix or '（无扩展名）'}；请使用 .csv、.jsonl（或 .ndjson）、"
+            ".parquet",
+            code="input-invalid",
+            message_en=(
+                f"{path}: unknown file type {path.suffix or '(none)'}; use .csv, .jsonl (or .ndjson)"
+                " or .parquet"
+            ),
+            field="path",
+            value=str(path),
         )
     return fmt
 
 
 @dataclass
 class Summary:
+    """What a run did. ``rows`` output rows = ``computed`` + ``errors``; ``written`` the rows
+    counted back in the output file (always ``rows``, or the run fails); ``input_rows`` the rows
+    (events, with ``events=True``) read; ``notes`` what the caller should be told (the encoding
+    chosen, for instance)."""
+
     rows: int = 0
     computed: int = 0
     errors: int = 0
+    input_rows: int = 0
+    written: int = 0
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def add(self, table: Any) -> None:
         n = table.num_rows
@@ -52,138 +169,953 @@ class Summary:
         self.computed += n - failed
 
 
-class _Counting(io.RawIOBase):
-    """A read-only file wrapper that reports how many bytes have been read (for progress)."""
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch run stopped by SIGINT or SIGTERM; no output file was left behind."""
 
-    def __init__(self, raw: IO[bytes], progress: Progress | None) -> None:
-        self._raw, self._progress = raw, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        if self._progress and n:
-            self._progress(n)
-        return n
+    def __init__(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        super().__init__(f"已中断（{name}），没有写出输出文件 / interrupted by {name}; no output")
+        self.signum = signum
 
 
-def _bytes_per_row(path: Path) -> float:
-    """Average line length of the file's first 256 KiB (to size CSV blocks in rows)."""
-    with path.open("rb") as f:
-        sample = f.read(256 * 1024)
-    lines = max(sample.count(b"\n"), 1)
-    return max(len(sample) / lines, 1.0)
+def _file_error(zh: str, en: str, *, code: str = "file-invalid", **kw: Any) -> InputError:
+    return InputError(zh, code=code, message_en=en, **kw)
 
 
-def _read_csv(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[Any]:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
+# ----------------------------------------------------------------------------- lines and codecs
 
-    with path.open("rb") as head:
-        first = head.readline().decode("utf-8-sig").strip()
-    if not first:
-        raise InputError(f"{path}: empty file; the first line must name the columns")
-    names = next(csv.reader([first]))
-    if "received" not in names:
-        raise InputError(
-            f"{path}: no 'received' column (columns: {', '.join(names)}); one row per case needs"
-            " at least the date the request was received"
-        )
-    opts = pcsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True
+
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str | None  # None: the line could not be read (``problem`` says why)
+    problem: _Problem | None = None
+
+
+def _preview(text: str | bytes, limit: int = 60) -> str:
+    shown = text if isinstance(text, str) else text.decode("utf-8", "backslashreplace")
+    shown = shown.rstrip("\r\n")
+    return repr(shown if len(shown) <= limit else shown[:limit] + "…")
+
+
+def _decodes(raw: bytes, codec: str) -> bool:
+    try:
+        raw.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _undecodable(number: int, raw: bytes, codec: str, exc: UnicodeDecodeError) -> _Problem:
+    name = _CODEC_NAME[codec]
+    hint_zh = hint_en = ""
+    if codec == "utf-8" and _decodes(raw, "gb18030"):
+        hint_zh = "；看起来是 GBK/GB18030 编码，请加 --encoding gbk（或把文件另存为 UTF-8）"
+        hint_en = "; it looks like GBK/GB18030: use --encoding gbk (or save the file as UTF-8)"
+    elif codec != "utf-8" and _decodes(raw, "utf-8"):
+        hint_zh = "；这一行是 UTF-8 文本：文件混用了编码"
+        hint_en = "; this line is UTF-8: the file mixes encodings"
+    at = exc.start + 1
+    return _Problem(
+        "encoding-invalid",
+        f"第 {number} 行不是 {name} 文本（第 {at} 个字节 0x{raw[exc.start]:02X}）{hint_zh}",
+        f"line {number} is not {name} text (byte {at}: 0x{raw[exc.start]:02X}){hint_en}",
     )
-    with path.open("rb") as raw:
-        stream = io.BufferedReader(_Counting(raw, progress))
-        try:
-            block = max(int(_bytes_per_row(path) * chunk_rows), 64 * 1024)  # ≈ chunk_rows rows
-            reader = pcsv.open_csv(
-                stream, read_options=pcsv.ReadOptions(block_size=block), convert_options=opts
+
+
+def _lines(f: IO[bytes], codec: str, progress: Progress | None) -> Iterator[_Line]:
+    """The file's lines, decoded; a line that does not decode (or is too long) says why."""
+    number = 0
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if progress:
+            progress(len(raw))
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line, flat memory
+                raw = f.readline(1 << 20)
+                if progress and raw:
+                    progress(len(raw))
+            yield _Line(
+                number,
+                None,
+                _Problem(
+                    "line-too-long",
+                    f"第 {number} 行超过 {MAX_LINE_BYTES:,} 字节，未读取",
+                    f"line {number} is longer than {MAX_LINE_BYTES:,} bytes; not read",
+                ),
             )
-            for batch in reader:
-                yield pa.Table.from_batches([batch])
-        except pa.ArrowInvalid as exc:
-            raise InputError(f"{path}: not a readable CSV file: {exc}") from None
+            continue
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            yield _Line(number, None, _undecodable(number, raw, codec, exc))
+            continue
+        if number == 1 and text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark is not part of the header
+        yield _Line(number, text)
 
 
-def _jsonl_keys(path: Path) -> list[str]:
-    """Every key of every object in a JSON Lines file, in first-seen order."""
-    keys: dict[str, None] = {"received": None}
+def normalize_encoding(encoding: str | None) -> str | None:
+    """The codec for an ``encoding`` argument (``None``: detect); unknown names are refused."""
+    key = (encoding or "auto").strip().lower().replace("_", "-")
+    if key not in ENCODINGS:
+        raise InputError(
+            f"不支持的编码 {encoding!r}；可用：auto、utf-8、gbk、gb18030",
+            code="input-invalid",
+            message_en=f"unsupported encoding {encoding!r}; use auto, utf-8, gbk or gb18030",
+            field="encoding",
+            value=encoding,
+        )
+    return ENCODINGS[key]
+
+
+def _choose_encoding(path: Path, requested: str | None) -> tuple[str, str | None]:
+    """The codec to read ``path`` with, and a note for the user when it was detected."""
+    if requested is not None:
+        return requested, None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    utf8_lines = gb_ok = 0
+    gb_bad = False
     with path.open("rb") as f:
-        for line in f:
-            try:
-                value = json.loads(line) if line.strip() else None
-            except json.JSONDecodeError:
+        for raw in f:
+            if raw.isascii():
                 continue
-            if isinstance(value, dict):
-                keys.update(dict.fromkeys(value))
+            if _decodes(raw, "utf-8"):
+                utf8_lines += 1
+            elif _decodes(raw, "gb18030"):
+                gb_ok += 1
+            else:
+                gb_bad = True
+    if not gb_bad and utf8_lines == 0 and gb_ok:
+        return "gb18030", (
+            f"{path} 不是 UTF-8 文本，但每一行都是有效的 GB18030（GBK）文本：按 GB18030 读取；"
+            "如果不对，请用 --encoding 指定 / not UTF-8 but valid GB18030 (GBK) throughout: read as"
+            " GB18030 (use --encoding to choose)"
+        )
+    return "utf-8", (
+        f"{path} 不是有效的 UTF-8 文本，也不能确定是 GBK：按 UTF-8 读取，无法解码的行成为错误行；"
+        "可用 --encoding gbk 指定 / not valid UTF-8 and not clearly GBK: read as UTF-8, lines that"
+        " do not decode become error rows (use --encoding gbk to choose)"
+    )
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+class _QuoteRunawayError(Exception):
+    pass
+
+
+class _BadContinuationError(Exception):
+    pass
+
+
+@dataclass
+class _Record:
+    number: int  # line where it starts
+    fields: list[str] | None
+    problem: _Problem | None = None
+
+
+def _body(text: str) -> str:
+    if text.endswith("\n"):
+        text = text[:-1]
+    return text[:-1] if text.endswith("\r") else text
+
+
+def _lenient_width(text: str) -> int:
+    try:
+        return len(next(csv.reader([_body(text)]), []))
+    except csv.Error:
+        return 0
+
+
+class _CsvRecords:
+    """Records of a CSV file, one per line unless a quoted value spans lines (see the module
+    docstring for how an unclosed quote is contained)."""
+
+    def __init__(self, lines: Iterator[_Line]) -> None:
+        self._src = lines
+        self._back: deque[_Line] = deque()
+
+    def _pull(self) -> _Line | None:
+        if self._back:
+            return self._back.popleft()
+        return next(self._src, None)
+
+    def next(self, width: int | None) -> _Record | None:
+        while True:
+            first = self._pull()
+            if first is None:
+                return None
+            if first.text is None:
+                return _Record(first.number, None, first.problem)
+            body = _body(first.text)
+            if not body.strip():
+                continue  # blank lines are layout, not rows
+            if '"' not in body and "\r" not in body:
+                return self._checked(first.number, body.split(","), width, first.text)
+            return self._quoted(first, width)
+
+    def _quoted(self, first: _Line, width: int | None) -> _Record:
+        buf = [first]
+
+        def feed() -> Iterator[str]:
+            yield first.text or ""
+            while True:
+                if len(buf) >= MAX_RECORD_LINES:
+                    raise _QuoteRunawayError
+                nxt = self._pull()
+                if nxt is None:
+                    return
+                buf.append(nxt)
+                if nxt.text is None:
+                    raise _BadContinuationError
+                yield nxt.text
+
+        n = first.number
+        try:
+            fields = next(csv.reader(feed(), strict=True))
+        except csv.Error as exc:
+            if len(buf) > 1 or "unexpected end of data" in str(exc):
+                return self._fail(buf, self._unclosed(n, buf, end=len(buf) > 1 or None))
+            if "field larger than field limit" in str(exc):
+                return self._fail(
+                    buf,
+                    _Problem(
+                        "line-too-long",
+                        f"第 {n} 行：字段超过 {csv.field_size_limit():,} 个字符",
+                        f"line {n}: a field is longer than {csv.field_size_limit():,} characters",
+                    ),
+                )
+            if "new-line character" in str(exc):
+                why_zh, why_en = "含有单独的回车符（\\r）", "has a lone carriage return (\\r)"
+            else:
+                why_zh, why_en = f"引号用法不对（{exc}）", f"malformed quoting ({exc})"
+            return self._fail(
+                buf,
+                _Problem(
+                    "csv-invalid",
+                    f"第 {n} 行{why_zh}：{_preview(first.text or '')}",
+                    f"line {n} {why_en}",
+                ),
+            )
+        except _QuoteRunawayError:
+            return self._fail(buf, self._unclosed(n, buf, end=True))
+        except _BadContinuationError:
+            last = buf[-1]
+            return self._fail(
+                buf,
+                _Problem(
+                    "csv-quote-unclosed",
+                    f"第 {n} 行：引号没有闭合，跨到了无法读取的第 {last.number} 行；这一行不计算，"
+                    "从下一行继续读取",
+                    f"line {n}: unclosed quote running into unreadable line {last.number}",
+                ),
+            )
+        if len(buf) > 1 and width is not None:
+            for ln in buf[1:]:
+                if _lenient_width(ln.text or "") == width:  # a whole row swallowed by a quote
+                    return self._fail(buf, self._unclosed(n, buf, suspect=ln.number))
+        if len(buf) > 1 and width is None:
+            return self._fail(buf, self._unclosed(n, buf, end=True))
+        return self._checked(n, fields, width, first.text or "")
+
+    def _unclosed(
+        self, n: int, buf: list[_Line], *, end: bool | None = None, suspect: int | None = None
+    ) -> _Problem:
+        shown = _preview(buf[0].text or "")
+        last = buf[-1].number
+        if suspect is not None:
+            zh = (
+                f"第 {n} 行：引号里的内容跨到了第 {suspect} 行，而那一行本身像一条完整的记录——引号"
+                f"很可能没有闭合：{shown}"
+            )
+            en = f"line {n}: a quoted value runs into line {suspect}, which is a row itself"
+        elif end and len(buf) >= MAX_RECORD_LINES:
+            zh = f"第 {n} 行：引号没有闭合（跨过 {MAX_RECORD_LINES} 行仍未闭合）：{shown}"
+            en = f"line {n}: unclosed quote (still open after {MAX_RECORD_LINES} lines)"
+        elif end and last > n:
+            zh = (
+                f"第 {n} 行：引号没有闭合（与后面第 {n + 1}–{last} 行连起来也不是一条完整的记录）："
+                f"{shown}"
+            )
+            en = f"line {n}: unclosed quote (lines {n}–{last} do not form a record)"
+        else:
+            zh = f"第 {n} 行：引号没有闭合：{shown}"
+            en = f"line {n}: unclosed quote"
+        return _Problem(
+            "csv-quote-unclosed",
+            zh + "；这一行不计算，从下一行继续读取",
+            en + "; the row is not computed, reading goes on with the next line",
+        )
+
+    def _fail(self, buf: list[_Line], problem: _Problem) -> _Record:
+        """The record starting at ``buf[0]`` is an error; the lines after it are read again."""
+        for ln in reversed(buf[1:]):
+            self._back.appendleft(ln)
+        return _Record(buf[0].number, None, problem)
+
+    @staticmethod
+    def _checked(n: int, fields: list[str], width: int | None, text: str) -> _Record:
+        if width is not None and len(fields) != width:
+            return _Record(
+                n,
+                None,
+                _Problem(
+                    "csv-field-count",
+                    f"第 {n} 行有 {len(fields)} 个字段，表头有 {width} 列：{_preview(text)}",
+                    f"line {n} has {len(fields)} fields; the header has {width}",
+                ),
+            )
+        return _Record(n, fields)
+
+
+def _csv_header(records: _CsvRecords, path: Path, codec: str) -> list[str]:
+    head = records.next(None)
+    if head is None:
+        raise _file_error(
+            f"{path}：空文件；第一行必须是列名",
+            f"{path}: empty file; the first line must name the columns",
+        )
+    if head.fields is None or head.number != 1:
+        problem = head.problem
+        if head.number != 1:
+            why_zh, why_en = "第一行是空行", "the first line is blank"
+        elif problem is not None and problem.code == "encoding-invalid":
+            hint = " gbk" if codec == "utf-8" else " utf-8"
+            why_zh = f"{problem.zh}；请用 --encoding{hint} 指定文件的编码"
+            why_en = f"{problem.en}; choose the file's encoding with --encoding{hint}"
+        else:
+            why_zh = problem.zh if problem else "无法读取"
+            why_en = problem.en if problem else "unreadable"
+        raise _file_error(
+            f"{path}：表头（第 1 行）不可用：{why_zh}",
+            f"{path}: the header (line 1) cannot be read: {why_en}",
+        )
+    names = head.fields
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup:
+        raise _file_error(
+            f"{path}：列名重复：{'、'.join(repr(c) for c in dup)}",
+            f"{path}: duplicated column names: {', '.join(repr(c) for c in dup)}",
+            code="column-duplicate",
+            field="header",
+            value=",".join(dup),
+        )
+    return names
+
+
+def _need_columns(path: Path, names: list[str], events: bool) -> None:
+    need = EVENT_COLUMNS if events else ("received",)
+    missing = [c for c in need if c not in names]
+    if missing:
+        shown = "、".join(repr(c) for c in names) or "无"
+        what = "事件表（每行一个事件）" if events else "每行一件申请，至少要有收到申请的日期"
+        raise _file_error(
+            f"{path}：没有 {'、'.join(missing)} 列（现有列：{shown}）；{what}",
+            f"{path}: no {', '.join(repr(c) for c in missing)} column (columns: "
+            f"{', '.join(repr(c) for c in names) or 'none'})",
+            code="column-missing",
+            field=missing[0],
+        )
+
+
+@dataclass
+class _Chunk:
+    """Rows as read, with each row's input line and the reader's problem (if any)."""
+
+    table: Any
+    lines: list[int]
+    problems: list[_Problem | None]
+    unreadable: list[bool]  # the row's values are not known at all
+
+    def slice(self, start: int, stop: int) -> _Chunk:
+        return _Chunk(
+            self.table.slice(start, stop - start),
+            self.lines[start:stop],
+            self.problems[start:stop],
+            self.unreadable[start:stop],
+        )
+
+    @staticmethod
+    def concat(a: _Chunk, b: _Chunk) -> _Chunk:
+        import pyarrow as pa
+
+        return _Chunk(
+            pa.concat_tables([a.table, b.table]),
+            a.lines + b.lines,
+            a.problems + b.problems,
+            a.unreadable + b.unreadable,
+        )
+
+
+def _text_table(names: list[str], rows: list[list[str | None]]) -> Any:
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return pa.table(
+        {
+            name: pa.array(list(col), type=pa.string())
+            for name, col in zip(names, columns, strict=True)
+        }
+    )
+
+
+def _read_csv(
+    path: Path, codec: str, chunk_rows: int, progress: Progress | None, events: bool
+) -> Iterator[_Chunk]:
+    with path.open("rb") as f:
+        records = _CsvRecords(_lines(f, codec, progress))
+        names = _csv_header(records, path, codec)
+        _need_columns(path, names, events)
+        width = len(names)
+        empty: list[str | None] = [None] * width
+        rows: list[list[str | None]] = []
+        lines: list[int] = []
+        problems: list[_Problem | None] = []
+        while True:
+            rec = records.next(width)
+            if rec is not None:
+                if rec.fields is None:
+                    rows.append(empty)
+                else:
+                    rows.append([v if v != "" else None for v in rec.fields])
+                lines.append(rec.number)
+                problems.append(rec.problem)
+            if rows and (rec is None or len(rows) >= chunk_rows):
+                unreadable = [p is not None for p in problems]
+                yield _Chunk(_text_table(names, rows), lines, problems, unreadable)
+                rows, lines, problems = [], [], []
+            if rec is None:
+                return
+
+
+# ----------------------------------------------------------------------------- JSON Lines
+
+
+class _Num(str):
+    """A JSON number, as written."""
+
+    __slots__ = ()
+
+
+class _RowProblemError(Exception):
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__(zh)
+        self.code, self.zh, self.en = code, zh, en
+
+
+def _pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in items:
+        if k in out:
+            raise _RowProblemError(
+                "json-duplicate-key",
+                f"键 {k!r} 出现两次（不取其中任何一个）",
+                f"key {k!r} appears twice (neither is used)",
+            )
+        out[k] = v
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise _RowProblemError("json-invalid", f"{name} 不是标准 JSON", f"{name} is not standard JSON")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _dump(v: Any) -> str:
+    """A parsed JSON value back as JSON text, numbers as written."""
+    if isinstance(v, _Num):
+        return str(v)
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_dump(k)}: {_dump(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_dump(x) for x in v) + "]"
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _known_kinds(events: bool) -> dict[str, str]:
+    """Known column → ``date`` / ``int`` / ``text``: what a JSON value of it may be."""
+    kinds: dict[str, str] = {}
+    if events:
+        kinds.update({"case_id": "text", "type": "text", "date": "date", "profile": "text"})
+        for name, owners in FIELD_OWNERS.items():
+            kind = "date" if any(p.kind == "date" for _, p in owners) else "text"
+            kinds[name] = "int" if all(p.kind == "int" for _, p in owners) else kind
+    else:
+        kinds.update(dict.fromkeys(CASE_COLUMNS, "text"))
+        kinds.update(dict.fromkeys(DATE_COLUMNS, "date"))
+        for spec in SPECS:
+            for prm in spec.params:
+                if prm.column:
+                    kinds[prm.column] = {"date": "date", "int": "int"}.get(prm.kind, "text")
+    return kinds
+
+
+_WHAT = {"date": "日期", "int": "整数", "text": "文本"}
+
+
+def _cell(key: str, v: Any, kind: str | None) -> tuple[str | None, str | None, str | None]:
+    """A JSON value as a text cell, and (zh, en) why it is not acceptable for its column."""
+    if v is None:
+        return None, None, None
+    if isinstance(v, _Num):
+        if kind == "date":
+            return str(v), '是数字，数字不是日期（请写成 "YYYY-MM-DD"）', "is a number, not a date"
+        return str(v), None, None
+    if isinstance(v, str):
+        return v, None, None
+    if isinstance(v, bool):
+        text = "true" if v else "false"
+        if kind is not None:
+            return text, f"是布尔值 {text}，不是{_WHAT[kind]}", f"is the boolean {text}"
+        return text, None, None
+    text = _dump(v)
+    if kind is not None:
+        shape_zh, shape_en = (
+            ("JSON 对象", "a JSON object")
+            if isinstance(v, dict)
+            else (
+                "JSON 数组",
+                "a JSON array",
+            )
+        )
+        return text, f"是{shape_zh}，不是{_WHAT[kind]}", f"is {shape_en}"
+    return text, None, None
+
+
+def _json_row(
+    line: _Line, kinds: dict[str, str]
+) -> tuple[dict[str, str | None] | None, _Problem | None]:
+    """One JSON Lines row: its text cells (None: unreadable) and its problem."""
+    n = line.number
+    if line.text is None:
+        return None, line.problem
+    try:
+        value = json.loads(
+            line.text,
+            object_pairs_hook=_pairs,
+            parse_int=_Num,
+            parse_float=_Num,
+            parse_constant=_constant,
+        )
+    except _RowProblemError as p:
+        return None, _Problem(p.code, f"第 {n} 行：{p.zh}", f"line {n}: {p.en}")
+    except json.JSONDecodeError as exc:
+        return None, _Problem(
+            "json-invalid",
+            f"第 {n} 行不是有效的 JSON：{exc.msg}（第 {exc.colno} 列）",
+            f"line {n}: not valid JSON: {exc.msg} (column {exc.colno})",
+        )
+    except RecursionError:
+        return None, _Problem(
+            "json-invalid", f"第 {n} 行：JSON 嵌套层数过深", f"line {n}: JSON nested too deeply"
+        )
+    if not isinstance(value, dict):
+        return None, _Problem(
+            "json-not-object", f"第 {n} 行不是 JSON 对象", f"line {n}: not a JSON object"
+        )
+    cells: dict[str, str | None] = {}
+    problem: _Problem | None = None
+    for key, v in value.items():
+        if not _utf8(key):
+            problem = problem or _Problem(
+                "json-value-invalid",
+                f"第 {n} 行：键 {key!r} 含有无效的 Unicode 字符（孤立的代理项）",
+                f"line {n}: key {key!r} has an invalid Unicode character (a lone surrogate)",
+            )
+            continue
+        kind = kinds.get(key)
+        try:
+            text, why_zh, why_en = _cell(key, v, kind)
+        except RecursionError:
+            text, why_zh, why_en = None, "嵌套层数过深", "is nested too deeply"
+        if text is not None and not _utf8(text):
+            text, why_zh, why_en = (
+                None,
+                "含有无效的 Unicode 字符（孤立的代理项）",
+                "has a lone surrogate",
+            )
+        cells[key] = text
+        if why_zh and problem is None:
+            problem = _Problem(
+                "json-value-invalid",
+                f"第 {n} 行：{key} {_preview(text or '')} {why_zh}",
+                f"line {n}: {key} {why_en}",
+            )
+    return cells, problem
+
+
+def _jsonl_keys(path: Path, codec: str, kinds: dict[str, str], first: tuple[str, ...]) -> list[str]:
+    """Every key of every readable row of a JSON Lines file, in first-seen order."""
+    keys: dict[str, None] = dict.fromkeys(first)
+    with path.open("rb") as f:
+        for line in _lines(f, codec, None):
+            if line.text is not None and not line.text.strip():
+                continue
+            cells, _ = _json_row(line, kinds)
+            if cells:
+                keys.update(dict.fromkeys(cells))
     return list(keys)
 
 
 def _read_jsonl(
-    path: Path, chunk_rows: int, progress: Progress | None, columns: list[str] | None = None
-) -> Iterator[Any]:
+    path: Path,
+    codec: str,
+    chunk_rows: int,
+    progress: Progress | None,
+    events: bool,
+    columns: list[str] | None,
+) -> Iterator[_Chunk]:
     """Chunks of a JSON Lines file as text columns; ``columns`` fixes them for every chunk."""
-    import pyarrow as pa
+    kinds = _known_kinds(events)
+    first = EVENT_COLUMNS if events else ("received",)
+    buffer: list[tuple[int, dict[str, str | None], _Problem | None, bool]] = []
 
-    def flush(lines: list[tuple[int, bytes]]) -> Any:
-        records: list[dict[str, Any]] = []
-        for number, line in lines:
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                value = {READ_ERROR: f"line {number}: not valid JSON: {exc.msg}"}
-            if not isinstance(value, dict):
-                value = {READ_ERROR: f"line {number}: not a JSON object"}
-            records.append({key: _text(v) for key, v in value.items()})
-        names = columns or list(dict.fromkeys([*(k for r in records for k in r), "received"]))
-        if any(READ_ERROR in r for r in records) and READ_ERROR not in names:
-            names = [*names, READ_ERROR]
-        return pa.table({c: pa.array([r.get(c) for r in records], type=pa.string()) for c in names})
+    def flush() -> _Chunk:
+        names = columns or list(dict.fromkeys([*(k for _, c, _, _ in buffer for k in c), *first]))
+        rows = [[c.get(name) for name in names] for _, c, _, _ in buffer]
+        return _Chunk(
+            _text_table(names, rows),
+            [n for n, _, _, _ in buffer],
+            [p for _, _, p, _ in buffer],
+            [u for _, _, _, u in buffer],
+        )
 
-    buffer: list[tuple[int, bytes]] = []
     with path.open("rb") as f:
-        for number, line in enumerate(f, start=1):
-            if progress:
-                progress(len(line))
-            if line.strip():  # blank lines are layout, not rows
-                buffer.append((number, line))
+        for line in _lines(f, codec, progress):
+            if line.text is not None and not line.text.strip():
+                continue  # blank lines are layout, not rows
+            cells, problem = _json_row(line, kinds)
+            buffer.append((line.number, cells or {}, problem, cells is None))
             if len(buffer) >= chunk_rows:
-                yield flush(buffer)
+                yield flush()
                 buffer = []
     if buffer:
-        yield flush(buffer)
+        yield flush()
 
 
-def _text(v: Any) -> str | None:
-    """JSON values as text columns (numbers keep their spelling; nested values stay JSON)."""
-    if v is None or isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return json.dumps(v)
-    return json.dumps(v, ensure_ascii=False)
+# ----------------------------------------------------------------------------- Parquet
 
 
-def _read_parquet(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[Any]:
+def _nested(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(
+        pa.types.is_nested(t)
+        or pa.types.is_binary(t)
+        or pa.types.is_large_binary(t)
+        or pa.types.is_fixed_size_binary(t)
+    )
+
+
+def _read_parquet(
+    path: Path, chunk_rows: int, progress: Progress | None, events: bool
+) -> Iterator[_Chunk]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
-    if "received" not in pf.schema_arrow.names:
-        raise InputError(
-            f"{path}: no 'received' column (columns: {', '.join(pf.schema_arrow.names)})"
+        schema = pf.schema_arrow
+    except (pa.ArrowException, OSError) as exc:
+        raise _file_error(
+            f"{path}：不是可读的 Parquet 文件：{exc}", f"{path}: not a readable Parquet file: {exc}"
+        ) from None
+    names = list(schema.names)
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup:
+        raise _file_error(
+            f"{path}：列名重复：{'、'.join(repr(c) for c in dup)}",
+            f"{path}: duplicated column names: {', '.join(repr(c) for c in dup)}",
+            code="column-duplicate",
         )
-    for batch in pf.iter_batches(batch_size=chunk_rows):
+    _need_columns(path, names, events)
+    known = set(_known_kinds(events))
+    for fld in schema:
+        t = fld.type.value_type if pa.types.is_dictionary(fld.type) else fld.type
+        if fld.name in known and _nested(t):
+            raise _file_error(
+                f"{path}：{fld.name} 列的类型是 {fld.type}，不能作为日期、数字或文本读取",
+                f"{path}: column {fld.name} has type {fld.type}, not a date, number or text",
+                field=fld.name,
+            )
+    start = 0
+    batches = pf.iter_batches(batch_size=chunk_rows)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            raise _file_error(
+                f"{path}：Parquet 文件在第 {start + 1} 行附近损坏：{exc}",
+                f"{path}: the Parquet file is damaged near row {start + 1}: {exc}",
+            ) from None
+        if batch is None:
+            return
+        n = batch.num_rows
         if progress:
-            progress(batch.num_rows)
-        yield pa.Table.from_batches([batch])
+            progress(n)
+        yield _Chunk(
+            pa.Table.from_batches([batch]),
+            list(range(start + 1, start + n + 1)),
+            [None] * n,
+            [False] * n,
+        )
+        start += n
+
+
+# ----------------------------------------------------------------------------- computing
+
+
+def _apply_problems(result: Any, chunk: _Chunk, input_names: list[str]) -> Any:
+    """Rows with a reader's problem are error rows: no results, the reader's reason."""
+    import pyarrow as pa
+
+    bad = np.asarray([p is not None for p in chunk.problems], dtype=bool)
+    if not bad.any():
+        return result
+    mask = pa.array(bad)
+    added = [c for c in result.column_names if c not in input_names or c in OUTPUT_COLUMNS]
+    for name in added:
+        col = result.column(name)
+        i = result.column_names.index(name)
+        if name == "error_code":
+            new = [p.code if p else v for p, v in zip(chunk.problems, col.to_pylist(), strict=True)]
+            result = result.set_column(i, name, pa.array(new, type=col.type))
+        elif name == "error":
+            new = [p.zh if p else v for p, v in zip(chunk.problems, col.to_pylist(), strict=True)]
+            result = result.set_column(i, name, pa.array(new, type=col.type))
+        else:
+            import pyarrow.compute as pc
+
+            result = result.set_column(i, name, pc.if_else(mask, pa.scalar(None, col.type), col))
+    return result
+
+
+def _event_schema(kw: dict[str, Any]) -> Any:
+    import pyarrow as pa
+
+    empty = pa.table({c: pa.array([], type=pa.string()) for c in EVENT_COLUMNS})
+    return event_log(empty, **kw).schema
+
+
+class _Events:
+    """One row per case from an event log streamed in chunks (see the module docstring)."""
+
+    def __init__(self, kw: dict[str, Any], chunk_rows: int) -> None:
+        self.kw = kw
+        self.chunk_rows = chunk_rows
+        self.seen: dict[str, int] = {}  # case id → the line its (written) case started on
+        self.schema = _event_schema(kw)
+
+    def run(self, chunks: Iterator[_Chunk]) -> Iterator[Any]:
+        pending: _Chunk | None = None
+        for chunk in chunks:
+            seg = chunk if pending is None else _Chunk.concat(pending, chunk)
+            cut = self._tail(seg)
+            if cut > 0:
+                yield self._segment(seg.slice(0, cut))
+            pending = seg.slice(cut, seg.table.num_rows) if cut < seg.table.num_rows else None
+        if pending is not None:
+            yield self._segment(pending)
+
+    @staticmethod
+    def _ids(seg: _Chunk) -> list[str | None]:
+        import pyarrow as pa
+
+        ids: list[str | None] = seg.table.column("case_id").cast(pa.string()).to_pylist()
+        return [None if seg.unreadable[i] else v for i, v in enumerate(ids)]
+
+    def _tail(self, seg: _Chunk) -> int:
+        """Where the last case of ``seg`` begins (it waits for the next chunk)."""
+        ids = self._ids(seg)
+        n = len(ids)
+        j = n - 1
+        while j >= 0 and ids[j] is None:
+            j -= 1
+        if j < 0 or n - 1 - j > self.chunk_rows:
+            return n  # nothing to wait for (or only unreadable lines: do not hold them forever)
+        last = ids[j]
+        k = j
+        while k > 0 and (ids[k - 1] is None or ids[k - 1] == last):
+            k -= 1
+        while ids[k] is None:
+            k += 1
+        return k
+
+    def _segment(self, seg: _Chunk) -> Any:
+        import pyarrow as pa
+
+        ids = self._ids(seg)
+        n = len(ids)
+        runs: list[tuple[str, list[int]]] = []
+        run_of = [-1] * n
+        for i, cid in enumerate(ids):
+            if cid is None:
+                continue
+            if not runs or runs[-1][0] != cid:
+                runs.append((cid, []))
+            runs[-1][1].append(i)
+            run_of[i] = len(runs) - 1
+        good: list[int] = []
+        reappearing: list[int] = []
+        for r, (cid, members) in enumerate(runs):
+            if cid in self.seen:
+                reappearing.append(r)
+            else:
+                self.seen[cid] = seg.lines[members[0]]
+                good.append(r)
+        # problems that make a (good) case an error: its own rows', and unreadable lines inside it
+        candidates: dict[int, tuple[int, str, str]] = {}
+
+        def offer(r: int, line: int, code: str, text: str) -> None:
+            if r not in candidates or line < candidates[r][0]:
+                candidates[r] = (line, code, text)
+
+        following = [-1] * n  # the next row that belongs to a case
+        nxt = -1
+        for i in range(n - 1, -1, -1):
+            following[i] = nxt
+            if ids[i] is not None:
+                nxt = i
+        prev = -1
+        for i in range(n):
+            p = seg.problems[i]
+            if ids[i] is not None:
+                if p is not None:
+                    offer(run_of[i], seg.lines[i], p.code, p.zh)
+                prev = i
+                continue
+            nxt = following[i]
+            if prev >= 0 and nxt >= 0 and run_of[prev] == run_of[nxt]:
+                why = p.zh if p else "没有 case_id"
+                offer(
+                    run_of[prev],
+                    seg.lines[i],
+                    "case-line-unreadable",
+                    f"第 {seg.lines[i]} 行无法读取（{why}），它夹在本案件的事件之间，可能是本案件的"
+                    "事件；本案件不计算",
+                )
+        order: list[tuple[int, str, int]] = []  # (position, "case"/"error", index)
+        take = [i for r in good for i in runs[r][1]]
+        result = event_log(seg.table.take(pa.array(take, type=pa.int64())), **self.kw)
+        result = self._fix_rows(result, [seg.lines[i] for i in take], good, candidates)
+        for k, r in enumerate(good):
+            order.append((runs[r][1][0], "case", k))
+        errors: list[dict[str, Any]] = []
+        default_profile = self.kw.get("profile", "national")
+        profiles = (
+            seg.table.column("profile").cast(pa.string()).to_pylist()
+            if "profile" in seg.table.column_names
+            else [None] * n
+        )
+        for r in reappearing:
+            cid, members = runs[r]
+            lines = [seg.lines[i] for i in members]
+            shown = "、".join(str(x) for x in lines[:10]) + ("……" if len(lines) > 10 else "")
+            first_line = self.seen[cid]
+            errors.append(
+                {
+                    "case_id": cid,
+                    "profile": next((p for i in members if (p := profiles[i])), default_profile),
+                    "error_code": "case-not-contiguous",
+                    "error": (
+                        f"第 {shown} 行：案件 {cid!r} 的事件不连续——该案件（第 {first_line} 行起）"
+                        f"已经计算并输出，没有计入这 {len(lines)} 个事件；事件表必须把同一案件的"
+                        "事件排在一起，或按 case_id 排序"
+                    ),
+                    "error_row": lines[0],
+                }
+            )
+            order.append((members[0], "error", len(errors) - 1))
+        for i in range(n):
+            if ids[i] is not None:
+                continue
+            p = seg.problems[i]
+            line = seg.lines[i]
+            errors.append(
+                {
+                    "case_id": None,
+                    "profile": None,
+                    "error_code": p.code if p else "case-id-missing",
+                    "error": p.zh
+                    if p
+                    else f"第 {line} 行没有 case_id；每个事件都要写明它属于哪一件申请",
+                    "error_row": line,
+                }
+            )
+            order.append((i, "error", len(errors) - 1))
+        if not errors:
+            return result.cast(self.schema)
+        err_table = pa.table(
+            {f.name: pa.array([e.get(f.name) for e in errors], type=f.type) for f in self.schema}
+        )
+        both = pa.concat_tables([result.cast(self.schema), err_table])
+        n_cases = result.num_rows
+        order.sort()
+        index = [k if kind == "case" else n_cases + k for _, kind, k in order]
+        return both.take(pa.array(index, type=pa.int64()))
+
+    def _fix_rows(
+        self,
+        result: Any,
+        lines: list[int],
+        good: list[int],
+        candidates: dict[int, tuple[int, str, str]],
+    ) -> Any:
+        """Row numbers of the chunk → the file's lines; the reader's problems take precedence
+        when they come first."""
+        import pyarrow as pa
+
+        rows = result.to_pydict()
+        added = [c for c in result.column_names if c not in ("case_id", "profile", "error_row")]
+        for k, r in enumerate(good):
+            local = rows["error_row"][k]
+            line = lines[local] if local is not None else None
+            if line is not None:
+                prefix = f"第 {local} 行："
+                text = rows["error"][k] or ""
+                rows["error"][k] = f"第 {line} 行：" + text.removeprefix(prefix)
+                rows["error_row"][k] = line
+            cand = candidates.get(r)
+            if cand is not None and (line is None or cand[0] <= line):
+                for name in added:
+                    rows[name][k] = None
+                rows["error_row"][k] = cand[0]
+                rows["error_code"][k] = cand[1]
+                rows["error"][k] = cand[2]
+        return pa.table(
+            {name: pa.array(v, type=result.schema.field(name).type) for name, v in rows.items()}
+        )
+
+
+# ----------------------------------------------------------------------------- writing
 
 
 class _Writer:
@@ -194,39 +1126,201 @@ class _Writer:
         self._sink: Any = None
         self._schema: Any = None
         self._text: IO[str] | None = None
+        self._floats: list[str] = []
+
+    def _check(self, table: Any) -> None:
+        import pyarrow as pa
+
+        for fld in table.schema:
+            t = fld.type.value_type if pa.types.is_dictionary(fld.type) else fld.type
+            if self.fmt == "parquet":
+                bad = False  # Parquet holds whatever Parquet held
+            elif self.fmt == "csv":
+                bad = _nested(t)
+            else:  # JSON holds nested values, but not bytes
+                bad = _nested(t) and not pa.types.is_nested(t)
+            if bad:
+                fmt = "CSV" if self.fmt == "csv" else "JSON Lines"
+                raise _file_error(
+                    f"{fld.name} 列的类型是 {fld.type}，不能写入 {fmt}；请输出 .parquet",
+                    f"column {fld.name} has type {fld.type}, which {fmt} cannot hold; write .parquet",
+                    code="output-invalid",
+                    field=fld.name,
+                )
+            if pa.types.is_floating(t):
+                self._floats.append(fld.name)
 
     def write(self, table: Any) -> None:
+        import pyarrow as pa
         import pyarrow.csv as pcsv
         import pyarrow.parquet as pq
 
         if self.fmt == "jsonl":
             if self._text is None:
-                self._text = self.path.open("w", encoding="utf-8")
+                self._check(table)
+                self._text = self.path.open("w", encoding="utf-8", newline="\n")
             for row in table.to_pylist():
-                self._text.write(json.dumps(row, ensure_ascii=False, default=_iso) + "\n")
+                for name in self._floats:  # NaN and ±inf are not JSON: written as null (as pandas)
+                    v = row.get(name)
+                    if isinstance(v, float) and not math.isfinite(v):
+                        row[name] = None
+                self._text.write(
+                    json.dumps(row, ensure_ascii=False, default=_jsonable, allow_nan=False) + "\n"
+                )
             return
         if self._schema is None:
+            self._check(table)
+            if self.fmt == "csv":  # CSV has no dictionary type: plain values
+                table = table.cast(
+                    pa.schema(
+                        [
+                            pa.field(f.name, f.type.value_type)
+                            if pa.types.is_dictionary(f.type)
+                            else f
+                            for f in table.schema
+                        ]
+                    )
+                )
             self._schema = table.schema
             if self.fmt == "csv":
                 self._sink = pcsv.CSVWriter(str(self.path), self._schema)
             else:
                 self._sink = pq.ParquetWriter(str(self.path), self._schema)
-        elif table.schema != self._schema:
-            # every reader yields fixed text columns, so this only guards against a future change
+        if table.schema != self._schema:
             table = table.select(self._schema.names).cast(self._schema)
         self._sink.write_table(table)
 
     def close(self) -> None:
         if self._sink is not None:
             self._sink.close()
+            self._sink = None
         if self._text is not None:
             self._text.close()
+            self._text = None
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
 
-def _iso(v: Any) -> str:
-    if isinstance(v, date):
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, date | datetime | time):
         return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
     raise TypeError(f"cannot write {type(v).__name__} to JSON")
+
+
+def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
+    """Rows in a written output file (read back, to verify it before it replaces the target)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    if not path.stat().st_size:
+        return 0
+    if fmt == "parquet":
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    if fmt == "jsonl":
+        with path.open("rb") as f:
+            return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+    opts = pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    parse = pcsv.ParseOptions(newlines_in_values=True)
+    total = 0
+    with pcsv.open_csv(path, parse_options=parse, convert_options=opts) as reader:
+        for batch in reader:
+            total += batch.num_rows
+    return total
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+class _Signals:
+    """SIGINT and SIGTERM stop the run (the temporary output is removed); handlers are ours only
+    while the run lasts. Once committing, a signal is only recorded: the rename is atomic."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self.deferred = False
+        self._old: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.received is None:
+            self.received = signum
+        if not self.deferred:
+            raise BatchInterrupted(signum)
+
+    def __enter__(self) -> _Signals:
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    old = signal.signal(s, self._handle)
+                except (ValueError, OSError):  # pragma: no cover  (not settable here)
+                    continue
+                self._old[s] = signal.SIG_DFL if old is None else old
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for s, old in self._old.items():
+            signal.signal(s, old)
+
+
+def _temp_beside(dst: Path) -> Path:
+    """A new, empty file next to ``dst`` (same file system, so the rename is atomic)."""
+    for _ in range(100):
+        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # pragma: no cover
+            continue
+        except OSError as exc:
+            raise _file_error(
+                f"无法在 {dst.parent} 中写文件：{exc.strerror}",
+                f"cannot write in {dst.parent}: {exc.strerror}",
+                code="output-invalid",
+                field="out",
+                value=str(dst),
+            ) from None
+        os.close(fd)
+        return tmp
+    raise _file_error(  # pragma: no cover
+        f"无法在 {dst.parent} 中创建临时文件",
+        f"cannot create a temporary file in {dst.parent}",
+        code="output-invalid",
+    )
+
+
+def _check_paths(src: Path, dst: Path) -> None:
+    if not src.is_file():
+        raise _file_error(
+            f"输入文件 {src} 不存在（does not exist）",
+            f"input file {src} does not exist",
+            field="input",
+            value=str(src),
+        )
+    out: dict[str, Any] = {"code": "output-invalid", "field": "out", "value": str(dst)}
+    if dst.is_dir():
+        raise _file_error(f"输出 {dst} 是一个目录", f"output {dst} is a directory", **out)
+    if not dst.parent.is_dir():
+        raise _file_error(
+            f"输出目录 {dst.parent} 不存在",
+            f"the output's folder {dst.parent} does not exist",
+            **out,
+        )
+    same = src.resolve() == dst.resolve()
+    if not same and dst.exists():
+        try:
+            same = os.path.samefile(src, dst)
+        except OSError:
+            same = False
+    if same:
+        raise _file_error(
+            f"输出 {dst} 就是输入文件（同一个文件或其硬链接），会覆盖输入；请另选输出文件"
+            " / would overwrite the input",
+            f"output {dst} is the input file (the same file or a link to it); choose another file",
+            **out,
+        )
 
 
 def process_file(
@@ -240,62 +1334,156 @@ def process_file(
     chunk_rows: int = 100_000,
     progress: Progress | None = None,
     strict: bool = False,
+    encoding: str | None = "auto",
+    events: bool = False,
 ) -> Summary:
-    """Compute every case in ``source`` and write the rows, with results, to ``target``."""
+    """Compute every case in ``source`` and write the rows, with results, to ``target``.
+
+    ``events=True`` reads an event log (one row per event) and writes one row per case.
+    ``encoding`` (CSV and JSON Lines): ``"auto"`` (UTF-8, or GB18030 when that is certain),
+    ``"utf-8"``, ``"gbk"`` or ``"gb18030"``. Raises :class:`~gkdeadline.errors.InputError` for a
+    file that cannot be used (no output is written) and :class:`BatchInterrupted` on SIGINT or
+    SIGTERM (the temporary output is removed).
+    """
     src, dst = Path(source), Path(target)
     fmt_in, fmt_out = file_format(src), file_format(dst)
-    if not src.is_file():
-        raise InputError(f"input file {src} does not exist")
-    if src.resolve() == dst.resolve():
-        raise InputError(f"output {dst} would overwrite the input; choose another file")
+    requested = normalize_encoding(encoding)
+    if chunk_rows < 1:
+        raise InputError(
+            f"chunk_rows 必须是正整数，而不是 {chunk_rows}",
+            message_en=f"chunk_rows must be positive, not {chunk_rows}",
+            field="chunk_rows",
+            value=chunk_rows,
+        )
+    _check_paths(src, dst)
     day = as_of or today()  # one as-of date for every chunk
-    if fmt_in == "csv":
-        chunks = _read_csv(src, chunk_rows, progress)
-    elif fmt_in == "jsonl":
-        # a columnar output fixes its columns on the first chunk: learn them all first
-        keys = _jsonl_keys(src) if fmt_out != "jsonl" else None
-        chunks = _read_jsonl(src, chunk_rows, progress, keys)
-    else:
-        chunks = _read_parquet(src, chunk_rows, progress)
+    kw: dict[str, Any] = {
+        "profile": profile,
+        "as_of": day,
+        "schedules": schedules,
+        "projection": projection,
+        "strict": strict,
+    }
     summary = Summary()
-    writer = _Writer(dst, fmt_out)
-    try:
-        for chunk in chunks:
-            result = _keep_read_errors(
-                cases(
-                    chunk,
-                    profile=profile,
-                    as_of=day,
-                    schedules=schedules,
-                    projection=projection,
-                    strict=strict,
-                )
+    if fmt_in == "parquet":
+        if requested is not None:
+            summary.notes.append(
+                "Parquet 文件的文本总是 UTF-8，--encoding 对它不起作用 / Parquet text is always"
+                " UTF-8; --encoding does not apply"
             )
-            summary.add(result)
-            writer.write(result)
-    finally:
-        writer.close()
-    if summary.rows == 0:
-        raise InputError(f"{src}: no rows to compute")
+        chunks = _read_parquet(src, chunk_rows, progress, events)
+    else:
+        codec, note = _choose_encoding(src, requested)
+        summary.encoding = codec
+        if note:
+            summary.notes.append(note)
+        if fmt_in == "csv":
+            chunks = _read_csv(src, codec, chunk_rows, progress, events)
+        else:
+            # a columnar output (and an event log) fixes its columns: learn them all first
+            first = EVENT_COLUMNS if events else ("received",)
+            keys = (
+                _jsonl_keys(src, codec, _known_kinds(events), first)
+                if fmt_out != "jsonl" or events
+                else None
+            )
+            chunks = _read_jsonl(src, codec, chunk_rows, progress, events, keys)
+    sig = _Signals()
+    tmp: Path | None = None
+    writer: _Writer | None = None
+    committed = False
+    try:
+        with sig:
+            try:
+                tmp = _temp_beside(dst)
+                writer = _Writer(tmp, fmt_out)
+                names: list[str] = []
+                for table in _results(chunks, kw, events, chunk_rows, summary):
+                    summary.add(table)
+                    names = table.column_names
+                    _write(writer, table)
+                writer.close()
+                if summary.rows == 0:
+                    raise _file_error(f"{src}：没有可计算的行", f"{src}: no rows to compute")
+                summary.written = _count_rows(tmp, fmt_out, names)
+                if summary.written != summary.rows:  # pragma: no cover  (a bug, not the input)
+                    raise RuntimeError(
+                        f"output has {summary.written} rows, expected {summary.rows}; not written"
+                    )
+                _fsync(tmp)
+                sig.deferred = True
+                if sig.received is not None:
+                    raise BatchInterrupted(sig.received)
+                os.replace(tmp, dst)
+                committed = True
+            finally:
+                if not committed:
+                    _discard(sig, writer, tmp)
+    except BaseException:
+        if sig.received is not None and not committed:
+            raise BatchInterrupted(sig.received) from None
+        raise
     return summary
 
 
-def _keep_read_errors(table: Any) -> Any:
-    """Rows the reader could not parse keep the reader's reason, and no results."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _results(
+    chunks: Iterator[_Chunk],
+    kw: dict[str, Any],
+    events: bool,
+    chunk_rows: int,
+    summary: Summary,
+) -> Iterator[Any]:
+    def counted() -> Iterator[_Chunk]:
+        for chunk in chunks:
+            summary.input_rows += chunk.table.num_rows
+            yield chunk
 
-    if READ_ERROR not in table.column_names:
-        return table
-    reason = table.column(READ_ERROR)
-    bad = pc.is_valid(reason)
-    for name in OUTPUT_COLUMNS[:-2]:
-        col = table.column(name)
-        table = table.set_column(
-            table.column_names.index(name), name, pc.if_else(bad, pa.scalar(None, col.type), col)
-        )
-    error = pc.if_else(bad, reason, table.column("error"))
-    table = table.set_column(table.column_names.index("error"), "error", error)
-    code = pc.if_else(bad, pa.scalar("row-unreadable"), table.column("error_code"))
-    table = table.set_column(table.column_names.index("error_code"), "error_code", code)
-    return table.drop_columns([READ_ERROR])
+    if events:
+        yield from _Events(kw, chunk_rows).run(counted())
+        return
+    for chunk in counted():
+        names = list(chunk.table.column_names)
+        yield _apply_problems(cases(chunk.table, **kw), chunk, names)
+
+
+def _write(writer: _Writer, table: Any) -> None:
+    import pyarrow as pa
+
+    try:
+        writer.write(table)
+    except GkDeadlineError:
+        raise
+    except (pa.ArrowException, UnicodeError, ValueError, TypeError) as exc:
+        raise _file_error(
+            f"无法写出输出：{exc}", f"cannot write the output: {exc}", code="output-invalid"
+        ) from None
+    except OSError as exc:
+        raise _file_error(
+            f"无法写出输出：{exc.strerror or exc}",
+            f"cannot write the output: {exc.strerror or exc}",
+            code="output-invalid",
+        ) from None
+
+
+def _discard(sig: _Signals, writer: _Writer | None, tmp: Path | None) -> None:
+    """Remove the temporary output; a signal arriving meanwhile does not stop the cleanup."""
+    while True:
+        try:
+            sig.deferred = True
+            if writer is not None:
+                writer.abort()
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            return
+        except BatchInterrupted:  # pragma: no cover  (a signal before ``deferred`` was set)
+            continue
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

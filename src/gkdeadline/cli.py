@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "case": "gkdeadline.commands.case:case_cmd",
     "batch": "gkdeadline.commands.batch:batch_cmd",
     "serve": "gkdeadline.commands.serve:serve_cmd",
+    "report": "gkdeadline.commands.report:report_cmd",
 }
 
 

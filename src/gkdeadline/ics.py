@@ -8,6 +8,7 @@ UIDs are stable, so re-exporting a case updates the events instead of duplicatin
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import UTC, datetime, time, timedelta
 
 from icalendar import Calendar as ICalendar
@@ -35,18 +36,19 @@ def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    name = (
+    raw_name = (
         case_id
         or result.id
         or (f"{result.profile} {result.received}" if result.received else result.profile)
     )
+    name = _one_line(raw_name)  # an id with line breaks must not become new iCalendar lines
     cal.add("x-wr-calname", f"政务公开时限：{name}")
     # DTSTAMP from the as-of date keeps the file reproducible for the same input
     stamp_day = result.as_of or result.received or today()
     stamp = datetime.combine(stamp_day, time(0, 0), tzinfo=CHINA).astimezone(UTC)
     for d in result.deadlines:
         ev = Event()
-        ev.add("uid", f"{_uid(name)}-{d.kind}@gkdeadline")
+        ev.add("uid", f"{_uid(raw_name)}-{d.kind}@gkdeadline")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", d.due)
         ev.add("dtend", d.due + timedelta(days=1))
@@ -57,6 +59,17 @@ def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
         cal.add_component(ev)
     data: bytes = cal.to_ical()
     return data
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every control character and line or paragraph separator as a space.
+
+    iCalendar is line-based; icalendar checks for raw newlines only with ``assert`` (gone under
+    ``python -O``), and a lone carriage return or U+2028 would start a new line in some readers.
+    """
+    return "".join(
+        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
+    ).strip()
 
 
 def _uid(name: str) -> str:

@@ -69,7 +69,12 @@ def compiled(*module_names: str) -> Kernels:
             fn = types.FunctionType(f.__code__, g, name, f.__defaults__, f.__closure__)
             fn.__module__ = m.__name__
             fn.__qualname__ = f.__qualname__
-            out[name] = numba.njit(cache=True, nogil=True)(fn)
+            # Small leaf kernels are inlined into their callers (``INLINE``): a call between
+            # compiled functions passes every array as seven words, which costs more than the
+            # few loads the leaf does. ``_nrt=False``: kernels never allocate, so no reference
+            # counting is compiled in.
+            inline = "always" if name in getattr(m, "INLINE", ()) else "never"
+            out[name] = numba.njit(cache=True, nogil=True, _nrt=False, inline=inline)(fn)
     # every kernel's globals now see the compiled kernels (compilation happens on first call)
     for dispatcher in out.values():
         dispatcher.py_func.__globals__.update(out)

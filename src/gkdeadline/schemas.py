@@ -78,6 +78,10 @@ def batch_row_schema() -> dict[str, Any]:
         "remaining_workdays": {"type": ["integer", "null"]},
         "workdays_late": {"type": ["integer", "null"]},
         "findings": {"type": ["string", "null"], "description": "问题代码，以 ; 分隔"},
+        "findings_basis": {
+            "type": ["string", "null"],
+            "description": "每个问题的依据条文，以 ; 分隔",
+        },
         "findings_zh": {"type": ["string", "null"], "description": "问题说明及依据，每行一条"},
         "error_code": {"type": ["string", "null"]},
         "error": {"type": ["string", "null"]},

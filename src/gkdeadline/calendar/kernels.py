@@ -168,3 +168,4 @@ KERNELS = (
     "add_workdays_unknown_day",
     "workdays_between_unknown_day",
 )
+INLINE = ("add_workdays", "workdays_between", "is_workday", "roll_forward")

@@ -19,7 +19,31 @@ from gkdeadline.commands import DATE, load_schedules, schedule_options
     "target",
     required=True,
     type=click.Path(dir_okay=False),
-    help="Output file (.csv, .jsonl, .parquet).",
+    help=(
+        "Output file (.csv, .jsonl, .parquet; always UTF-8). Written to a temporary file and"
+        " renamed when complete: interrupted runs (exit 4) and failed runs leave no output."
+        " It may not be the input file."
+    ),
+)
+@click.option(
+    "--events",
+    is_flag=True,
+    help=(
+        "INPUT is an event log (one row per event: case_id, type, date and the event's fields);"
+        " the output has one row per case. A case's events must be contiguous (or the file"
+        " sorted by case_id); events that reappear later are error rows."
+    ),
+)
+@click.option(
+    "--encoding",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "utf-8", "gbk", "gb18030"], case_sensitive=False),
+    help=(
+        "Encoding of a CSV or JSON Lines INPUT. auto: UTF-8 (with or without BOM); a file that"
+        " is not UTF-8 but entirely valid GB18030 is read as GB18030 and a note says so."
+        " Lines that do not decode become error rows."
+    ),
 )
 @click.option(
     "--profile",
@@ -43,6 +67,8 @@ from gkdeadline.commands import DATE, load_schedules, schedule_options
 def batch_cmd(
     source: str,
     target: str,
+    events: bool,
+    encoding: str,
     profile: str,
     as_of: date | None,
     allow_errors: bool,
@@ -52,13 +78,22 @@ def batch_cmd(
     projection: bool,
     override: bool,
 ) -> int:
-    """Compute every case in a CSV, JSON Lines or Parquet file (one row per case)."""
+    """Compute every case in a CSV, JSON Lines or Parquet file (one row per case, or with
+    --events one row per event).
+
+    Every input row comes out, in order: computed, or with error_code and error (the reason
+    and the input line). A row that cannot be read (an unclosed quote, a line in the wrong
+    encoding, invalid JSON, a number where a date belongs) is an error row and reading goes
+    on; only a file that cannot be used at all (no header, missing or duplicated columns)
+    stops the run (exit 2) without output. Exit 1 when some rows have errors
+    (--allow-errors: 0), 4 when interrupted.
+    """
     from gkdeadline.batch_files import file_format, process_file
 
     src = Path(source)
     file_format(src), file_format(Path(target))  # fail fast on unknown formats
     if not src.is_file():
-        raise click.BadParameter(f"{source!r} 不存在", param_hint="INPUT")
+        raise click.BadParameter(f"{source!r} 不存在（does not exist）", param_hint="INPUT")
     loaded = load_schedules(schedules, override)
     total = src.stat().st_size if src.suffix.lower() != ".parquet" else _parquet_rows(src)
     kw: dict[str, Any] = {
@@ -67,15 +102,25 @@ def batch_cmd(
         "schedules": loaded,
         "projection": projection,
         "strict": strict,
+        "encoding": encoding,
+        "events": events,
     }
     if sys.stderr.isatty():
         with click.progressbar(length=total, label="gkdeadline batch", file=sys.stderr) as bar:
             summary = process_file(src, target, chunk_rows=chunk_size, progress=bar.update, **kw)
     else:
         summary = process_file(src, target, chunk_rows=chunk_size, **kw)
+    for note in summary.notes:
+        click.echo(f"gkdeadline: 注意：{note}", err=True)
+    read = (
+        f"{summary.input_rows:,} 个事件，{summary.rows:,} 件案件"
+        if events
+        else f"{summary.rows:,} 行"
+    )
     click.echo(
-        f"gkdeadline: {summary.rows:,} 行：{summary.computed:,} 行已计算，{summary.errors:,} 行有错误"
-        f" → {target}",
+        f"gkdeadline: {read}：{summary.computed:,} 行已计算，{summary.errors:,} 行有错误；"
+        f"已写入 {summary.written:,} 行 → {target}"
+        f"（{summary.rows:,} rows: {summary.computed:,} computed, {summary.errors:,} with errors）",
         err=True,
     )
     return 1 if summary.errors and not allow_errors else 0

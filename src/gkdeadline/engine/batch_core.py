@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from gkdeadline.engine.core import INF, NONE, NOUT, O_ERROR, replay
+from gkdeadline.engine.core import (
+    INF,
+    NONE,
+    NOUT,
+    O_ERROR,
+    O_LATE,
+    O_ON_TIME,
+    O_REMAINING,
+    O_STATUS,
+    merge_bounds,
+    replay,
+)
 
 Ints = Any
 
@@ -97,4 +108,22 @@ def run_cases(
     return done
 
 
-KERNELS = ("findings_base", "run_cases")
+def merge_bounds_into(early: Ints, late: Ints, has_late: bool, todo: Ints) -> None:
+    """:func:`gkdeadline.engine.core.merge_bounds` for every case with ``todo`` set, written into
+    ``early``'s status, on-time, remaining and late fields."""
+    for c in range(len(todo)):
+        if not todo[c]:
+            continue
+        o = c * NOUT
+        s, t, r, lt = merge_bounds(
+            early[o + O_STATUS], early[o + O_ON_TIME], early[o + O_REMAINING], early[o + O_LATE],
+            has_late, late[o + O_STATUS], late[o + O_ON_TIME], late[o + O_REMAINING],
+            late[o + O_LATE],
+        )  # fmt: skip
+        early[o + O_STATUS] = s
+        early[o + O_ON_TIME] = t
+        early[o + O_REMAINING] = r
+        early[o + O_LATE] = lt
+
+
+KERNELS = ("findings_base", "run_cases", "merge_bounds_into")

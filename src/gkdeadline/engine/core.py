@@ -124,6 +124,7 @@ S_OVERDUE = 6
 S_SERIOUSLY_OVERDUE = 7
 S_WITHDRAWN = 8
 S_ABANDONED = 9
+S_PENDING = 10  # set by merge_bounds: the status depends on days not yet published
 
 # step_info: what an event did, for the explanation
 I_NONE = 0
@@ -1002,10 +1003,8 @@ def replay(
         if closed == 1:
             step_due[k] = final_due
         elif closed == 0:
-            if dirty:
+            if dirty:  # rebuilt for reading; ``dirty`` stays so the result is as without steps
                 nb, fl = _rebuild(cum, cs_first, cs_last, ncs, bf, bl, bw, bs, nb)
-                flags |= fl
-                dirty = False
             due_k, fl = _due(
                 cum,
                 ords,
@@ -1024,8 +1023,9 @@ def replay(
                 awaiting,
                 restart_mask,
             )
-            flags |= fl
-            step_due[k] = due_k
+            # the trail's deadlines are for reading only: one the calendar cannot give is left
+            # out, and it does not make the result depend on unknown or projected days
+            step_due[k] = due_k if fl != UNKNOWN else NONE
     if receipt == NONE:
         out[o0 + O_ERROR] = E_MISSING_RECEIVED
         out[o0 + O_ERROR_EVENT] = -1
@@ -1211,7 +1211,31 @@ def _due(
     return capped, flag
 
 
+def merge_bounds(
+    es: int, eo: int, er: int, el: int, has_late: bool, ls: int, lo: int, lr: int, ll: int
+) -> tuple[int, int, int, int]:
+    """Status, on-time, remaining and late workdays of a case computed on the earliest and the
+    latest possible calendars: what both agree on is certain; the rest is not yet known.
+
+    Without a latest calendar (a regional year the law cannot bound) only what the earliest one
+    proves stands: an answer by its (earliest) deadline is on time, a case running on it is
+    running, a withdrawal is a withdrawal."""
+    if has_late:
+        return (
+            es if es == ls else S_PENDING,
+            eo if eo == lo else -1,
+            er if er == lr else NONE,
+            el if el == ll else NONE,
+        )
+    if es == S_ANSWERED and eo == 1:
+        return S_ANSWERED, 1, NONE, NONE
+    if es == S_RUNNING or es == S_WITHDRAWN:
+        return es, -1, NONE, NONE
+    return S_PENDING, 1 if eo == 1 else -1, NONE, NONE
+
+
 KERNELS = (
+    "merge_bounds",
     "_wd",
     "_rebuild",
     "_add_span",
@@ -1225,3 +1249,4 @@ KERNELS = (
     "replay",
 )
 _ = (PROJECTED, is_workday)  # re-exported names the compiled namespace needs
+INLINE = ("_wd", "_w_before", "_find", "_plain_between", "_block_at")

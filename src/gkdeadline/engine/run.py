@@ -376,15 +376,16 @@ def _decode(
         assert bounds_of is not None
         due_earliest = due
         due_latest = ctx.day(late.out[core.O_DUE]) if late is not None else None
-        lo = late.out if late is not None else None
-        if lo is None or lo[core.O_STATUS] != out[core.O_STATUS]:
-            status = "pending_calendar"
-        if lo is None or lo[core.O_ON_TIME] != out[core.O_ON_TIME]:
-            on_time = None
-        if lo is None or lo[core.O_REMAINING] != out[core.O_REMAINING]:
-            remaining = None
-        if lo is None or lo[core.O_LATE] != out[core.O_LATE]:
-            late_n = None
+        lo = late.out if late is not None else out
+        s_num, t, r, lt = core.merge_bounds(
+            out[core.O_STATUS], out[core.O_ON_TIME], out[core.O_REMAINING], out[core.O_LATE],
+            late is not None, lo[core.O_STATUS], lo[core.O_ON_TIME], lo[core.O_REMAINING],
+            lo[core.O_LATE],
+        )  # fmt: skip
+        status = STATUSES[s_num]
+        on_time = None if t < 0 else bool(t)
+        remaining = None if r == core.NONE else r
+        late_n = None if lt == core.NONE else lt
         if due_latest is None or due_latest != due_earliest:
             due = None
         else:
@@ -685,7 +686,7 @@ def _describe(
         return f"收到{party}意见，次日恢复计算", reply
     if kind == "suspended":
         reason = f"（{ev.reason}）" if ev.reason else ""
-        if info == core.I_NOT_COUNTED:
+        if info == core.I_NOT_COUNTED or "suspension" not in rules.excluded:
             return f"期限中止{reason}；施行中的规则没有中止的规定，期限继续计算", reply
         basis_rule = rules.excluded.get("suspension", reply)
         basis = basis_text(basis_rule, basis_rule.excludes_basis)
