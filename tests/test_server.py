@@ -824,3 +824,20 @@ def test_serve_without_fastapi_is_a_hint_not_an_internal_error(
     assert code == 2
     assert "pip install 'gkdeadline[server]'" in err and "fastapi" in err
     assert "内部错误" not in err
+
+
+def test_workers_share_a_tcp_socket_with_nodelay() -> None:
+    """uvicorn binds the socket of ``--workers N`` with proto 0, so asyncio would leave Nagle on
+    and every keep-alive response would wait ~40 ms for a delayed ACK (uvicorn #3149)."""
+    from gkdeadline.commands.serve import _tcp
+
+    config = uvicorn.Config("gkdeadline.server:serve_app", host="127.0.0.1", port=0, workers=2)
+    bound = config.bind_socket()
+    address = bound.getsockname()
+    sock = _tcp(bound)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP and sock.getsockname() == address
+        assert sock.get_inheritable()
+        assert _tcp(sock) is sock
+    finally:
+        sock.close()

@@ -123,7 +123,7 @@ class RowErrors:
     def ok(self) -> B:
         return np.asarray(self.code == None, dtype=bool)  # noqa: E711  (object array)
 
-    def add(self, mask: B, code: str, message: Callable[[int], tuple[str, str]]) -> None:
+    def add(self, mask: B, code: str, message: Callable[..., tuple[str, str]]) -> None:
         for i in np.flatnonzero(mask & self.ok):
             zh, _en = message(int(i))
             self.code[i] = code
@@ -141,7 +141,9 @@ def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
     March); aware timestamps take their date in Beijing time; numbers are refused.
     """
     pa = _need_arrow()
-    import pyarrow.compute as pc
+    import pyarrow.compute
+
+    pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
 
     t = col.type
     if pa.types.is_dictionary(t):
@@ -204,7 +206,9 @@ def _date_message(name: str, value: Any, why: str | None = None) -> tuple[str, s
 def read_text(col: Any) -> S:
     """A column as Python strings (None where empty); the ``NA`` of a spreadsheet stays text."""
     pa = _need_arrow()
-    import pyarrow.compute as pc
+    import pyarrow.compute
+
+    pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
 
     if pa.types.is_null(col.type):
         return np.full(len(col), None, dtype=object)
@@ -435,7 +439,9 @@ def event_log_long(t: Any, default_profile: str) -> tuple[Long, Any, I64]:
     """An event log (one row per event) as the long form; returns it, the case ids (in order of
     first appearance) and, per case, the input row of its first bad event (-1: none)."""
     pa = _need_arrow()
-    import pyarrow.compute as pc
+    import pyarrow.compute
+
+    pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
 
     names = set(t.column_names)
     for need in ("case_id", "type", "date"):
@@ -894,9 +900,9 @@ def _collect(
     if slow.any():
         per_case = [[] for _ in range(len(rows))]
         for j in np.flatnonzero(slow):
-            i = int(idx[j])
+            at = int(idx[j])
             f0 = int(src_f0[j])
-            src = early if bounded[i] and early is not None else raw
+            src = early if bounded[at] and early is not None else raw
             found = [
                 (
                     int(src.fcode[f0 + q]),
@@ -944,33 +950,32 @@ def _collect(
             count = count + mask
     key = np.zeros(len(rows), dtype=np.int64)
     if width > 8:  # more codes than one int64 holds (8 × 6 bits + 10 for the rules): per row
-        combo = [tuple(codes[j, : count[j]]) + (int(g.prow[idx[j]]),) for j in range(len(rows))]
+        per_row = [(*codes[j, : count[j]].tolist(), int(g.prow[idx[j]])) for j in range(len(rows))]
         uniq: dict[tuple[int, ...], int] = {}
-        key = np.asarray([uniq.setdefault(c, len(uniq)) for c in combo], dtype=np.int64)
-        combos = list(uniq)
+        key = np.asarray([uniq.setdefault(c, len(uniq)) for c in per_row], dtype=np.int64)
+        combos: list[tuple[int, ...]] = list(uniq)
     else:
         for q in range(width):
             key = key * 64 + codes[:, q]
         key = key * 1024 + g.prow[idx]  # the citation depends on the rules in force
         ukeys, inverse = np.unique(key, return_inverse=True)
         combos = []
-        for u in ukeys:
-            prow = int(u % 1024)
-            v = int(u // 1024)
-            digits = []
+        for u in ukeys.tolist():
+            v = u // 1024
+            digits: list[int] = []
             for _ in range(width):
                 digits.append(v % 64)
                 v //= 64
-            combos.append(tuple(d for d in reversed(digits) if d) + (prow,))
+            combos.append((*tuple(d for d in reversed(digits) if d), u % 1024))
         key = inverse
     code_text = np.empty(len(combos), dtype=object)
     basis_text = np.empty(len(combos), dtype=object)
     for u, combo in enumerate(combos):
-        nums, prow = combo[:-1], combo[-1]
+        nums, row_of_rules = combo[:-1], combo[-1]
         if not nums:
             code_text[u] = basis_text[u] = None
             continue
-        rules = g.rules[prow]
+        rules = g.rules[row_of_rules]
         code_text[u] = ";".join(PROBLEMS[n].code for n in nums)
         cites = []
         for n in nums:
@@ -986,12 +991,11 @@ def _collect(
         return _day(v, first_ordinal)
 
     assert per_case is not None
-    for j in range(len(rows)):
-        c = int(rows[j])
-        i = int(idx[j])
-        rules = g.rules[int(g.prow[i])]
+    for k in range(len(rows)):
+        row = int(rows[k])
+        rules = g.rules[int(g.prow[int(idx[k])])]
         texts: list[tuple[str, str]] = []
-        for num, _pos, args, late_args in per_case[j]:
+        for num, _pos, args, late_args in per_case[k]:
             problem = PROBLEMS[num]
             zh, _en, rule = render_finding(problem, rules, args, late_args, day_of)
             texts.append(
@@ -1001,13 +1005,13 @@ def _collect(
             texts.append(
                 ("calendar-override", BY_CODE["calendar-override"].zh.format(what=overrides))
             )
-        if projected[j]:
+        if projected[k]:
             texts.append(("projected-calendar", BY_CODE["projected-calendar"].zh))
-        if pending[j]:
-            lo_d = date.fromordinal(int(earliest[j]) + EPOCH_ORDINAL).isoformat()
+        if pending[k]:
+            lo_d = date.fromordinal(int(earliest[k]) + EPOCH_ORDINAL).isoformat()
             hi_d = (
-                date.fromordinal(int(latest[j]) + EPOCH_ORDINAL).isoformat()
-                if latest[j] != NAT
+                date.fromordinal(int(latest[k]) + EPOCH_ORDINAL).isoformat()
+                if latest[k] != NAT
                 else "（暂不能确定）"
             )
             texts.append(
@@ -1019,13 +1023,13 @@ def _collect(
         if strict:
             bad = [t for t in texts if BY_CODE[t[0]].severity == "violation"]
             if bad:
-                errors.code[c], errors.text[c] = bad[0]
-                res.status[c] = res.on_time[c] = res.remaining[c] = res.late[c] = None
-                res.due[c] = res.due_earliest[c] = res.due_latest[c] = NAT
-                res.findings[c] = res.findings_basis[c] = None
+                errors.code[row], errors.text[row] = bad[0]
+                res.status[row] = res.on_time[row] = res.remaining[row] = res.late[row] = None
+                res.due[row] = res.due_earliest[row] = res.due_latest[row] = NAT
+                res.findings[row] = res.findings_basis[row] = None
                 continue
         if messages:
-            res.findings_zh[c] = "\n".join(t for _, t in texts) if texts else None
+            res.findings_zh[row] = "\n".join(t for _, t in texts) if texts else None
 
 
 def _first_unknown_day(cal: Calendar, out_row: Any) -> date:

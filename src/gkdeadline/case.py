@@ -106,7 +106,7 @@ def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventMode
             value=kind if isinstance(kind, str) else repr(kind),
         )
     try:
-        return BY_TYPE[kind].model.model_validate(dict(raw))  # type: ignore[no-any-return]
+        return BY_TYPE[kind].model.model_validate(dict(raw))
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "event"

@@ -18,10 +18,11 @@ in every output: a vendor's 承办人, 文号 …).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -43,7 +44,10 @@ PARTIES: tuple[str, ...] = ("third_party", "agency")
 PARTY_ZH = {"third_party": "第三方", "agency": "其他机关"}
 PeriodUnit = Literal["workdays", "days"]
 UNITS: tuple[str, ...] = ("workdays", "days")
-Outcome = Literal[OUTCOME_CODES]  # type: ignore[valid-type]  (built from the 30号 table)
+if TYPE_CHECKING:
+    Outcome = str
+else:
+    Outcome = Literal[OUTCOME_CODES]  # built from the 30号 table (gkdeadline.outcomes)
 
 
 def _date(value: Any) -> date:
@@ -57,6 +61,7 @@ class EventModel(BaseModel):
     """Fields every event has."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    type: str
     date: Day = Field(description="事件发生之日（YYYY-MM-DD）")
     note: str | None = Field(None, description="备注")
     extra: dict[str, Any] | None = Field(
@@ -186,7 +191,7 @@ class Param:
 class EventSpec:
     type: str
     num: int  # the engine's number for it (stable)
-    model: type[EventModel]
+    model: builtins.type[EventModel]
     title: str  # Chinese
     topics: tuple[str, ...]  # the rule topics this event is governed by (citations, docs)
     meaning: str  # what it means, in Chinese (docs/events/<type>.md)

@@ -22,7 +22,6 @@ from functools import cache
 from importlib import import_module
 from typing import Any
 
-
 # Every module of plain-Python kernels (the stamp of the compiled caches covers them all).
 KERNEL_MODULES = (
     "gkdeadline.calendar.kernels",
@@ -74,7 +73,13 @@ def compiled(*module_names: str) -> Kernels:
             # few loads the leaf does. ``_nrt=False``: kernels never allocate, so no reference
             # counting is compiled in.
             inline = "always" if name in getattr(m, "INLINE", ()) else "never"
-            out[name] = numba.njit(cache=True, nogil=True, _nrt=False, inline=inline)(fn)
+            options: dict[str, Any] = {
+                "cache": True,
+                "nogil": True,
+                "_nrt": False,
+                "inline": inline,
+            }
+            out[name] = numba.njit(**options)(fn)
     # every kernel's globals now see the compiled kernels (compilation happens on first call)
     for dispatcher in out.values():
         dispatcher.py_func.__globals__.update(out)

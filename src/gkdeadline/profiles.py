@@ -28,7 +28,7 @@ from datetime import date, datetime
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -57,7 +57,8 @@ def _rule_entry_model() -> type[BaseModel]:
         if name == "id":
             continue
         if name in optional:
-            fields[name] = (info.annotation | None, Field(None, description=info.description))
+            annotation: Any = info.annotation
+            fields[name] = (annotation | None, Field(None, description=info.description))
         else:
             fields[name] = (info.annotation, info)
     model: type[BaseModel] = create_model(
@@ -158,7 +159,7 @@ class Profile:
         if found is None:
             found = build(self, on)
             self._compiled[era] = found
-        return found  # type: ignore[no-any-return]
+        return cast(T, found)
 
     def calendar(
         self, schedules: Iterable[YearSchedule] = (), projection: bool = False
@@ -300,7 +301,8 @@ class ProfileSpec:
 
 def _expand_rules(pf: ProfileFile, origin: str) -> tuple[Rule, ...]:
     entries: list[dict[str, Any]] = [
-        e.model_dump(exclude_unset=True, by_alias=False) for e in pf.rules
+        cast(BaseModel, e).model_dump(exclude_unset=True, by_alias=False)
+        for e in cast(list[Any], pf.rules)
     ]
     names = {e["name"] for e in entries}
 

@@ -33,7 +33,7 @@ def _event_union() -> Any:
     from gkdeadline.events import SPECS
 
     models = tuple(s.model for s in SPECS)
-    return Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
+    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
 
 
 def _param_schema(kind: str, values: tuple[str, ...]) -> dict[str, Any]:

@@ -100,7 +100,7 @@ def day_rules(
             quote="—",
             jurisdiction="—",
             duration=d,
-            excludes=("consultation",),
+            excludes=("consultation.third_party", "consultation.agency"),
             roll=roll,  # type: ignore[arg-type]
         )
 

@@ -27,7 +27,8 @@ Ints = Any
 
 def findings_base(offsets: Ints, c: int) -> int:
     """Where case ``c``'s findings start (each case may write 2 per event + 8)."""
-    return 2 * offsets[c] + 8 * c
+    base: int = 2 * offsets[c] + 8 * c
+    return base
 
 
 def run_cases(

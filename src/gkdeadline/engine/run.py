@@ -24,7 +24,6 @@ from gkdeadline.engine.result import (
     CaseResult,
     DeadlineItem,
     Finding,
-    RuleRef,
     SpanItem,
     Step,
 )
@@ -512,17 +511,20 @@ def render_finding(
     return problem.zh.format(limit=limit, **values), problem.en.format(limit=limit, **values), rule
 
 
+Found = tuple[int, int, tuple[int, int], tuple[int, int] | None]
+
+
 def certain_findings(
     early: list[tuple[int, int, int, int]], late: list[tuple[int, int, int, int]] | None
-) -> list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]:
+) -> list[Found]:
     """Findings as ``(code, event position, args, late args)``; with bounds, only those both
     calendars find (matched by code and event) are certain."""
     if late is None:
         return [(c, p, (a, b), None) for c, p, a, b in early]
+    out: list[Found] = []
     pool: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for c, p, a, b in late:
         pool.setdefault((c, p), []).append((a, b))
-    out = []
     for c, p, a, b in early:
         match = pool.get((c, p))
         if match:
@@ -811,7 +813,7 @@ def _deadlines(
         except GkDeadlineError:
             pass  # beyond the calendar: simply not listed
     for pos, index in enumerate(ctx.enc.order):
-        ev = ctx.events[index]
+        ev: Any = ctx.events[index]
         if ev.type == "consultation_started" and pos < len(raw.step_due):
             limit, prule = _party_limit(ctx, ev)
             title = "第三方提出意见期限" if ev.party == "third_party" else "其他机关提出意见期限"
@@ -826,37 +828,37 @@ def _deadlines(
             ("litigation.filing", "litigation", "提起行政诉讼期限"),
         ):
             try:
-                d = profile.due(topic, known, ctx.cal)
+                window = profile.due(topic, known, ctx.cal)
             except GkDeadlineError:
                 continue
-            if d is None:
+            if window is None:
                 continue
             extra_note = note
             if kind == "litigation" and outcome and outcome.startswith("refused"):
                 pre = profile.rule_for("review.prerequisite", known)
                 if pre is not None:
                     extra_note = f"不予公开的，应当先申请行政复议（{short_citation(pre)}）"
-            value = d.value
+            value = window.value
             add(
                 kind,
                 value if isinstance(value, date) else None,
                 "applicant",
                 title,
-                d.rule,
+                window.rule,
                 extra_note,
             )
     elif due is not None and raw.out[core.O_CLOSED] == core.NONE:
         try:
-            d = profile.due("litigation.nonperformance", due, ctx.cal)
+            window = profile.due("litigation.nonperformance", due, ctx.cal)
         except GkDeadlineError:
-            d = None
-        if d is not None and isinstance(d.value, date):
+            window = None
+        if window is not None and isinstance(window.value, date):
             add(
                 "litigation",
-                d.value,
+                window.value,
                 "applicant",
                 "逾期不答复时提起行政诉讼期限",
-                d.rule,
+                window.rule,
                 f"自答复期限 {due.isoformat()} 届满之日起算",
             )
     return sorted(out, key=lambda x: x.due)
