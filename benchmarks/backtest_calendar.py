@@ -217,6 +217,7 @@ def run(quick: bool = False) -> Results:
             ),
         }
     return {
+        "benchmark": "calendar-backtest",
         "generated_by": "benchmarks/backtest_calendar.py" + (" --quick" if quick else ""),
         "data": f"{OFFICIAL_SOURCE}（国务院办公厅历年放假安排通知）",
         "n_workdays": N,
@@ -302,7 +303,6 @@ def main() -> int:
     ap.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.name}")
     args = ap.parse_args()
     results = run(quick=args.quick)
-    results["benchmark"] = "calendar-backtest"
     if args.markdown:
         print(render_backtest_markdown(results))
     else:

@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_export import generate  # noqa: E402
+from gen_export import generate
 
 AS_OF = date(2027, 2, 26)
 RESULTS = Path(__file__).parent / "results" / "bench_eventlog.json"
@@ -107,12 +107,21 @@ def child(kind: str, src: Path, dst: Path, chunk_rows: int) -> dict[str, float]:
     elif kind == "one_row":
         code = code % (list(COMPARE), list(COMPARE))
     done = subprocess.run(
-        [sys.executable, "-c", code + _TAIL, str(src), str(dst), AS_OF.isoformat(),
-         str(chunk_rows)],  # fmt: skip
-        check=True,
+        [
+            sys.executable,
+            "-c",
+            code + _TAIL,
+            str(src),
+            str(dst),
+            AS_OF.isoformat(),
+            str(chunk_rows),
+        ],
+        check=False,
         capture_output=True,
         text=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{done.stderr}")
     total, compute, peak = (float(x) for x in done.stdout.split())
     return {"seconds": total, "compute_seconds": compute, "peak_rss_mb": peak}
 
@@ -257,6 +266,7 @@ def main() -> None:
         "target_seconds": TARGET_SECONDS,
         "compared": list(COMPARE),
         "differing_cases": checks,
+        "load_average": os.getloadavg()[0],
         "rows": rows,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)

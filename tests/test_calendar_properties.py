@@ -94,7 +94,7 @@ def test_agrees_with_naive_day_walk_including_coverage(
         assert _outcome(cal.is_workday, d) == _outcome(oracle.is_workday, d)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)  # the first batch call compiles numba kernels
 @given(st.lists(inner, min_size=1, max_size=40), counts)
 def test_scalar_and_batch_agree(days: list[date], n: int) -> None:
     arr = np.array(days, dtype="datetime64[D]")

@@ -28,6 +28,7 @@ import pytest
 pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
 
+import gkdeadline  # noqa: E402
 from gkdeadline.calendar import Calendar, load_schedule  # noqa: E402
 from gkdeadline.calendar.sources import ENV, reload_schedules  # noqa: E402
 from gkdeadline.case import Case  # noqa: E402
@@ -163,7 +164,7 @@ def test_health(http: httpx.Client) -> None:
     r = http.get("/health")
     assert r.status_code == 200
     body = r.json()
-    assert body["status"] == "ok" and body["version"] == "0.1.0"
+    assert body["status"] == "ok" and body["version"] == gkdeadline.__version__
     assert body["calendar"]["last_known_day"] == Calendar().last_day().isoformat()
 
 
@@ -506,6 +507,23 @@ def test_batch_of_rows_matches_the_batch_engine(http: httpx.Client) -> None:
             assert (item["status"], item["findings"]) == (row["status"], row["findings"])
 
 
+def test_batch_rows_messages_and_columns(http: httpx.Client) -> None:
+    from gkdeadline.batch_cases import OUTPUT_COLUMNS
+    from gkdeadline.server import _ROW_OUTPUT, BatchRowResult
+
+    assert set(_ROW_OUTPUT) == set(OUTPUT_COLUMNS) - {"error_code", "error"}
+    assert set(_ROW_OUTPUT) <= set(BatchRowResult.model_fields)
+    rows = [{"id": "late", "received": "2026-09-28", "channel": "post"}]
+    body = {"rows": rows, "as_of": "2026-11-23"}
+    plain = http.post("/cases/batch", json=body).json()[0]
+    assert plain["findings"] and plain["findings_basis"] and plain["findings_zh"] is None
+    told = http.post("/cases/batch", json={**body, "messages": True}).json()[0]
+    assert "逾期" in told["findings_zh"]
+    assert {k: v for k, v in told.items() if k != "findings_zh"} == {
+        k: v for k, v in plain.items() if k != "findings_zh"
+    }
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="library: the batch engine answers 'paused' without an error for a case the calendar"
@@ -515,6 +533,32 @@ def test_batch_row_beyond_every_bound_is_an_error(http: httpx.Client) -> None:
     rows = [{"id": "far", "received": "2031-06-02", "channel": "post"}]
     out = http.post("/cases/batch", json={"rows": rows, "as_of": "2031-07-01"}).json()
     assert out[0]["error"]["code"] == "calendar-missing-year"
+
+
+def test_a_failing_table_is_computed_row_by_row(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gkdeadline.batch_cases
+
+    original = gkdeadline.batch_cases.cases
+
+    def flaky(table: Any, **kw: Any) -> Any:
+        if table.num_rows > 1:
+            raise RuntimeError("the whole table")
+        if table.column("id")[0].as_py() == "boom":
+            raise RuntimeError("this row")
+        return original(table, **kw)
+
+    monkeypatch.setattr(gkdeadline.batch_cases, "cases", flaky)
+    rows = [
+        {"id": "a", "received": "2026-09-28", "channel": "post"},
+        {"id": "boom", "received": "2026-09-28", "channel": "post"},
+        {"id": "c", "received": "2026-02-30", "channel": "post"},
+    ]
+    out = http.post("/cases/batch", json={"rows": rows, "as_of": "2026-10-29"}).json()
+    assert out[0]["due"] == "2026-10-30" and out[0]["index"] == 0
+    assert (out[1]["index"], out[1]["error"]["code"], out[1]["error"]["row"]) == (1, "internal", 1)
+    assert (out[2]["index"], out[2]["error"]["code"]) == (2, "date-invalid")
 
 
 def test_batch_request_errors(http: httpx.Client) -> None:

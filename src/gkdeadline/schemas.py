@@ -149,9 +149,9 @@ def json_schema(kind: str) -> dict[str, Any]:
     if kind == "event-log-row":
         return _finish(event_log_row_schema(), kind)
     if kind == "schedule":
-        from gkdeadline.calendar.schedule import _TomlFile
+        from gkdeadline.calendar.schedule_files import TomlFile
 
-        return _finish(_TomlFile.model_json_schema(), kind)
+        return _finish(TomlFile.model_json_schema(), kind)
     raise InputError(
         f"没有 {kind!r} 这种 schema；可用：{'、'.join(KINDS)}",
         code="schema-unknown",

@@ -239,8 +239,11 @@ class BatchRequest(BaseModel):
     ) = None
     profile: str = Field(NATIONAL, description="rows 中没有 profile 的行使用的档案")
     as_of: str | None = _AS_OF
-    strict: bool = False
-    projection: bool = False
+    strict: bool = Field(False, description="true：有违规的案件作为错误返回")
+    projection: bool = Field(False, description="true：没有国务院通知的年份使用预测")
+    messages: bool = Field(
+        False, description="rows：true 时填写 findings_zh（中文说明，逐行生成，较慢）"
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> "BatchRequest":
@@ -271,7 +274,10 @@ class BatchRowResult(BaseModel):
     remaining_workdays: int | None
     workdays_late: int | None
     findings: str | None = Field(description="问题代码，以 ; 分隔")
-    findings_zh: str | None = Field(description="问题说明及依据，每行一条")
+    findings_basis: str | None = Field(description="每个问题的依据（条款），顺序与 findings 相同")
+    findings_zh: str | None = Field(
+        description="问题的中文说明及依据，每行一条（请求中 messages 为 true 时才有）"
+    )
 
 
 class YearOut(BaseModel):
@@ -577,6 +583,7 @@ _ROW_OUTPUT = (
     "remaining_workdays",
     "workdays_late",
     "findings",
+    "findings_basis",
     "findings_zh",
 )
 
@@ -601,6 +608,7 @@ def _compute_rows(
     catalogue: Catalogue,
     strict: bool,
     projection: bool,
+    messages: bool,
 ) -> list[dict[str, Any]]:
     import pyarrow as pa
 
@@ -613,6 +621,7 @@ def _compute_rows(
         catalogue=catalogue,
         strict=strict,
         projection=projection,
+        messages=messages,
     )
     values = []
     for name in _ROW_OUTPUT:
@@ -943,6 +952,7 @@ def create_app(catalogue: Catalogue | None = None, *, warm_up: bool = False) -> 
                 catalogue=c,
                 strict=body.strict,
                 projection=body.projection,
+                messages=body.messages,
             )
 
         bad = {

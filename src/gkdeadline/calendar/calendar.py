@@ -31,11 +31,8 @@ from numbers import Integral
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
-from gkdeadline.calendar.index import EPOCH_ORDINAL, WorkdayIndex
+from gkdeadline.calendar.index import WorkdayIndex
 from gkdeadline.calendar.official import official_schedules
-from gkdeadline.calendar.projection import FIRST_PROJECTABLE_YEAR, project_year
 from gkdeadline.calendar.regions import bundled_schedules, region_key, region_name
 from gkdeadline.calendar.schedule import DECEMBER_REACH, DayEntry, YearSchedule, weekday_zh
 from gkdeadline.calendar.sources import configured_schedules
@@ -221,6 +218,8 @@ class Calendar:
         _check_overrides(self._loaded, base)
         self._projection_through = projection_through
         if projection_through is not None:
+            from gkdeadline.calendar.projection import FIRST_PROJECTABLE_YEAR, project_year
+
             for y in range(FIRST_PROJECTABLE_YEAR, projection_through + 1):
                 if y not in by_year:
                     by_year[y] = project_year(y)
@@ -321,32 +320,33 @@ class Calendar:
         years = list(self._national)
         first = date(years[0], 1, 1)
         last = date(years[-1], 12, 31)
-        n = last.toordinal() - first.toordinal() + 1
-        day64 = np.arange(n, dtype=np.int64) + (first.toordinal() - EPOCH_ORDINAL)
-        dt = day64.astype("datetime64[D]")
-        year = dt.astype("datetime64[Y]").astype(np.int64) + 1970
-        month = dt.astype("datetime64[M]").astype(np.int64) % 12 + 1
-        dom = (dt - dt.astype("datetime64[M]")).astype(np.int64) + 1
-        late_dec = (month == DECEMBER_REACH[0]) & (dom >= DECEMBER_REACH[1])
-        weekday = (day64 + EPOCH_ORDINAL - 1) % 7  # 0 = Monday
-
-        nat = np.array(years)
-        known = np.isin(year, nat) & (~late_dec | np.isin(year + 1, nat))
-        proj_years = np.array([y for y, s in self._national.items() if s.status == "projected"])
-        projected = np.isin(year, proj_years) | (late_dec & np.isin(year + 1, proj_years))
-        if self._region is not None:
-            known &= np.isin(year, np.array(list(self._regional), dtype=np.int64))
-
-        work = weekday < 5
         base = first.toordinal()
+        n = last.toordinal() - base + 1
+        national = set(years)
+        proj_years = {y for y, s in self._national.items() if s.status == "projected"}
+        regional = set(self._regional) if self._region is not None else None
+        work: list[bool] = []
+        known: list[bool] = []
+        projected: list[bool] = []
+        for y in range(years[0], years[-1] + 1):  # pure Python (~10 ms): no numpy to start
+            reach = date(y, *DECEMBER_REACH).toordinal()
+            for o in range(date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal() + 1):
+                late_dec = o >= reach  # 29–31 December belong to the next year's notice
+                k = y in national and (not late_dec or y + 1 in national)
+                if regional is not None and y not in regional:
+                    k = False
+                work.append((o - 1) % 7 < 5)  # date.fromordinal(1) is a Monday
+                known.append(k)
+                projected.append(y in proj_years or (late_dec and y + 1 in proj_years))
         for s in self.schedules():
             for e in s.entries:
                 i = e.day.toordinal() - base
                 if 0 <= i < n:
                     work[i] = not e.off
         # Trim unknown days at the end so a contiguous calendar has no gaps to check.
-        last_known = int(np.flatnonzero(known)[-1]) if known.any() else 0
-        k = last_known + 1
+        k = n
+        while k > 0 and not known[k - 1]:
+            k -= 1
         return WorkdayIndex.build(first, work[:k], known[:k], projected[:k])
 
     @cached_property

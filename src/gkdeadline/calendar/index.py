@@ -18,25 +18,35 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()  # datetime64[D] counts days from here
 
 
+def _int64(values: list[int]) -> Any:
+    import numpy as np
+
+    return np.asarray(values, dtype=np.int64)
+
+
+def _bool(values: list[bool]) -> Any:
+    import numpy as np
+
+    return np.asarray(values, dtype=np.bool_)
+
+
 @dataclass(frozen=True, eq=False)
 class WorkdayIndex:
+    """The index: Python lists, built without numpy (the scalar path and a fast start); the
+    numpy arrays of the batch path are made from the same lists on first use."""
+
     first_ordinal: int
-    # numpy arrays (batch path)
-    work: npt.NDArray[np.bool_]
-    known: npt.NDArray[np.bool_]
-    projected: npt.NDArray[np.bool_]
-    cum: npt.NDArray[np.int64]
-    ords: npt.NDArray[np.int64]
-    unknown_cum: npt.NDArray[np.int64]
-    projected_cum: npt.NDArray[np.int64]
-    # Python mirrors (scalar path)
     cum_list: list[int]
     ords_list: list[int]
     work_dates: list[date]
@@ -44,7 +54,37 @@ class WorkdayIndex:
     projected_cum_list: list[int]
     work_list: list[bool]
     known_list: list[bool]
+    projected_list: list[bool]
     unknown_ords: list[int]  # indices of unknown days inside the span, sorted
+
+    # numpy arrays (batch path), built on first use
+    @cached_property
+    def work(self) -> npt.NDArray[np.bool_]:
+        return _bool(self.work_list)  # type: ignore[no-any-return]
+
+    @cached_property
+    def known(self) -> npt.NDArray[np.bool_]:
+        return _bool(self.known_list)  # type: ignore[no-any-return]
+
+    @cached_property
+    def projected(self) -> npt.NDArray[np.bool_]:
+        return _bool(self.projected_list)  # type: ignore[no-any-return]
+
+    @cached_property
+    def cum(self) -> npt.NDArray[np.int64]:
+        return _int64(self.cum_list)  # type: ignore[no-any-return]
+
+    @cached_property
+    def ords(self) -> npt.NDArray[np.int64]:
+        return _int64(self.ords_list)  # type: ignore[no-any-return]
+
+    @cached_property
+    def unknown_cum(self) -> npt.NDArray[np.int64]:
+        return _int64(self.unknown_cum_list)  # type: ignore[no-any-return]
+
+    @cached_property
+    def projected_cum(self) -> npt.NDArray[np.int64]:
+        return _int64(self.projected_cum_list)  # type: ignore[no-any-return]
 
     @property
     def n_days(self) -> int:
@@ -60,39 +100,26 @@ class WorkdayIndex:
 
     @classmethod
     def build(
-        cls,
-        first: date,
-        work: npt.NDArray[np.bool_],
-        known: npt.NDArray[np.bool_],
-        projected: npt.NDArray[np.bool_],
+        cls, first: date, work: list[bool], known: list[bool], projected: list[bool]
     ) -> WorkdayIndex:
-        work = work & known
-        n = len(work)
-        cum = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(work, out=cum[1:])
-        unknown_cum = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(~known, out=unknown_cum[1:])
-        projected_cum = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(projected & known, out=projected_cum[1:])
-        ords = np.flatnonzero(work).astype(np.int64)
+        work = [w and k for w, k in zip(work, known, strict=True)]
+        projected = [p and k for p, k in zip(projected, known, strict=True)]
+        cum = [0, *accumulate(work)]
+        unknown_cum = [0, *accumulate(not k for k in known)]
+        projected_cum = [0, *accumulate(projected)]
+        ords = [i for i, w in enumerate(work) if w]
         first_ordinal = first.toordinal()
         return cls(
             first_ordinal=first_ordinal,
-            work=work,
-            known=known,
-            projected=projected & known,
-            cum=cum,
-            ords=ords,
-            unknown_cum=unknown_cum,
-            projected_cum=projected_cum,
-            cum_list=cum.tolist(),
-            ords_list=ords.tolist(),
-            work_dates=[date.fromordinal(first_ordinal + int(i)) for i in ords],
-            unknown_cum_list=unknown_cum.tolist(),
-            projected_cum_list=projected_cum.tolist(),
-            work_list=work.tolist(),
-            known_list=known.tolist(),
-            unknown_ords=np.flatnonzero(~known).tolist(),
+            cum_list=cum,
+            ords_list=ords,
+            work_dates=[date.fromordinal(first_ordinal + i) for i in ords],
+            unknown_cum_list=unknown_cum,
+            projected_cum_list=projected_cum,
+            work_list=work,
+            known_list=list(known),
+            projected_list=projected,
+            unknown_ords=[i for i, k in enumerate(known) if not k],
         )
 
     def first_unknown_after(self, i: int) -> int:

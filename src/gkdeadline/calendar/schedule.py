@@ -31,9 +31,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Any, Literal
 
 from gkdeadline.errors import ScheduleError
 from gkdeadline.userfiles import read_utf8
@@ -130,43 +128,6 @@ def _validate(s: YearSchedule) -> None:
 # --------------------------------------------------------------------------- file formats
 
 
-class _HolidayCnDay(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    name: str = Field(min_length=1)
-    date: date
-    isOffDay: bool  # noqa: N815  (the dataset's field name)
-
-
-class _HolidayCnFile(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
-    year: int
-    papers: list[str] = []
-    days: list[_HolidayCnDay]
-
-
-class _TomlHoliday(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
-    off: list[str | date] = []
-    work: list[str | date] = []
-
-    @field_validator("off", "work")
-    @classmethod
-    def _dates_or_ranges(cls, v: list[str | date]) -> list[str | date]:
-        for item in v:
-            _expand(item)  # raises ValueError with the bad item named
-        return v
-
-
-class _TomlFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    year: int
-    notice: str = Field(min_length=1)
-    region: str | None = None
-    override: bool = False
-    holiday: list[_TomlHoliday] = []
-
-
 def _expand(item: str | date) -> list[date]:
     """A date, an ISO string, or an inclusive range ``"A..B"`` → the dates it names."""
     if isinstance(item, date):
@@ -190,7 +151,7 @@ def _expand(item: str | date) -> list[date]:
         ) from None
 
 
-def _pydantic_message(exc: ValidationError, source: str) -> str:
+def _pydantic_message(exc: Any, source: str) -> str:
     first = exc.errors()[0]
     loc = ".".join(str(p) for p in first["loc"])
     return f"{source}: field {loc!r}: {first['msg']} (got {first.get('input')!r})"
@@ -200,8 +161,12 @@ def parse_holiday_cn(
     text: str, source: str, region: str | None = None, override: bool = False
 ) -> YearSchedule:
     """Parse holiday-cn JSON text into a schedule (``status='loaded'``)."""
+    from pydantic import ValidationError
+
+    from gkdeadline.calendar.schedule_files import HolidayCnFile
+
     try:
-        raw = _HolidayCnFile.model_validate_json(text)
+        raw = HolidayCnFile.model_validate_json(text)
     except ValidationError as exc:
         raise ScheduleError(_pydantic_message(exc, source)) from None
     if not raw.days and region is None:
@@ -228,8 +193,12 @@ def parse_toml(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScheduleError(f"{source}: not valid TOML: {exc}") from None
+    from pydantic import ValidationError
+
+    from gkdeadline.calendar.schedule_files import TomlFile
+
     try:
-        raw = _TomlFile.model_validate(data)
+        raw = TomlFile.model_validate(data)
     except ValidationError as exc:
         raise ScheduleError(_pydantic_message(exc, source)) from None
     if raw.region is not None and region is not None and raw.region != region:
