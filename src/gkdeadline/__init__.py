@@ -45,7 +45,34 @@ _LAZY: dict[str, str] = {
     "ScheduleError": "gkdeadline.errors",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "Calendar",
+    "CalendarCoverageError",
+    "Case",
+    "CaseError",
+    "CaseResult",
+    "Catalogue",
+    "GkDeadlineError",
+    "InputError",
+    "MissingDependencyError",
+    "NoticeError",
+    "ProfileError",
+    "ProjectedCalendarWarning",
+    "RuleError",
+    "ScheduleError",
+    "YearSchedule",
+    "__version__",
+    "add_workdays",
+    "collecting_projected",
+    "default_calendar",
+    "is_workday",
+    "load_schedule",
+    "next_workday",
+    "previous_workday",
+    "set_default_calendar",
+    "today",
+    "workdays_between",
+]
 
 
 def __getattr__(name: str) -> Any:

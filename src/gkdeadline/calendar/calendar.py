@@ -344,10 +344,10 @@ class Calendar:
                 if 0 <= i < n:
                     work[i] = not e.off
         # Trim unknown days at the end so a contiguous calendar has no gaps to check.
-        k = n
-        while k > 0 and not known[k - 1]:
-            k -= 1
-        return WorkdayIndex.build(first, work[:k], known[:k], projected[:k])
+        end = n
+        while end > 0 and not known[end - 1]:
+            end -= 1
+        return WorkdayIndex.build(first, work[:end], known[:end], projected[:end])
 
     @cached_property
     def _entries(self) -> dict[date, tuple[DayEntry, YearSchedule]]:
