@@ -219,10 +219,24 @@ def test_event_log_rules() -> None:
     export = pa.table(
         {
             "申请编号": ["A", "A", "A", "B", "B", "B", "B"],
-            "事件类型": ["收到申请", "征求第三方意见", "作出答复", "收到申请", "告知补正",
-                     "确定补正期限", "视为放弃"],  # fmt: skip
-            "日期": ["2025-03-04", "2025/3/5", "20250320", "2025.3.4", "2025-03-05",
-                   "2025-03-05", "2025-04-10"],  # fmt: skip
+            "事件类型": [
+                "收到申请",
+                "征求第三方意见",
+                "作出答复",
+                "收到申请",
+                "告知补正",
+                "确定补正期限",
+                "视为放弃",
+            ],
+            "日期": [
+                "2025-03-04",
+                "2025/3/5",
+                "20250320",
+                "2025.3.4",
+                "2025-03-05",
+                "2025-03-05",
+                "2025-04-10",
+            ],
             "申请方式": ["当面"] * 3 + ["挂号信"] * 4,  # repeated on every row of a case
             "补正期限（工作日）": [None, None, None, None, None, "10", None],
             "延长工作日数": [None] * 7,
@@ -254,6 +268,7 @@ def test_a_repeated_value_that_differs_is_an_error() -> None:
     )
     t, errors = normalize(export)
     assert t.column("error_code").to_pylist() == [None, "field-invalid"]
+    assert "收到申请" in errors.rows[0].message
 
 
 def test_one_row_closures_are_routed_by_outcome() -> None:

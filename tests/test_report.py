@@ -28,7 +28,7 @@ from gkdeadline.report import (
     annual_report_from_facts,
     report_facts,
 )
-from gkdeadline.stats import CJKFontWarning, deadline_stats, write_charts, write_stats
+from gkdeadline.stats import CJKFontWarning, deadline_stats, write_charts
 
 GEN = Path(__file__).parent.parent / "benchmarks" / "gen_export.py"
 AS_OF = date(2027, 2, 26)  # the export's date: every 2025 and 2026 deadline has passed
@@ -107,14 +107,19 @@ def test_chunked_event_log_is_event_log(generated: dict[str, Any], tmp_path: Pat
 
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_table_balances_in_every_column(generated: dict[str, Any], year: int) -> None:
-    rep = annual_report_from_facts(report_facts(generated["table"], year, as_of=AS_OF), year, as_of=AS_OF)
+    rep = annual_report_from_facts(
+        report_facts(generated["table"], year, as_of=AS_OF), year, as_of=AS_OF
+    )
     assert len(rep.checks) == len(COLUMNS) == 7
     for c in rep.checks:
         assert c.ok, c
         assert c.new + c.carried == c.handled + c.carried_over
     assert rep.balanced and not rep.provisional
     # 一 is every case received in the year
-    received = event_log(generated["canonical"].filter(pc.equal(generated["canonical"].column("type"), "received")), as_of=AS_OF)
+    received = event_log(
+        generated["canonical"].filter(pc.equal(generated["canonical"].column("type"), "received")),
+        as_of=AS_OF,
+    )
     years = [int(cid[2:6]) for cid in received.column("case_id").to_pylist()]
     assert rep.count("一") == years.count(year)
     # （七）总计 is the sum of rows （一）–（六）, and 总计 the sum of the applicant columns
@@ -142,7 +147,12 @@ def test_carried_over_matches_next_year(generated: dict[str, Any]) -> None:
 def test_abandoned_corrections_are_other_1(generated: dict[str, Any], facts_2025: Any) -> None:
     rep = annual_report_from_facts(facts_2025, 2025, as_of=AS_OF)
     placed = rep.case_rows()
-    lapsed = set(pc.filter(placed.column("case_id"), pc.equal(placed.column("result"), "三.other.correction-lapsed")).to_pylist())
+    lapsed = set(
+        pc.filter(
+            placed.column("case_id"),
+            pc.equal(placed.column("result"), "三.other.correction-lapsed"),
+        ).to_pylist()
+    )
     assert rep.count("三.other.correction-lapsed") == len(lapsed) > 0
     # the generator's never-supplied corrections closed in 2025: half closed by a 视为放弃 row,
     # half left to the engine's lapse; both kinds are in （六）1, and nothing else is
@@ -151,7 +161,13 @@ def test_abandoned_corrections_are_other_1(generated: dict[str, Any], facts_2025
     by_case: dict[str, set[str]] = {}
     for r in rows:
         by_case.setdefault(r["case_id"], set()).add(r["type"])
-    never = {k for k, v in by_case.items() if "correction_requested" in v and "correction_received" not in v and not v & {"answered", "withdrawn", "fee_lapsed"}}
+    never = {
+        k
+        for k, v in by_case.items()
+        if "correction_requested" in v
+        and "correction_received" not in v
+        and not v & {"answered", "withdrawn", "fee_lapsed"}
+    }
     facts = facts_2025
     closed_2025 = {
         r["case_id"]
@@ -238,16 +254,30 @@ def test_report_files(generated: dict[str, Any], facts_2025: Any, tmp_path: Path
     paths = rep.write(tmp_path)
     assert {"csv", "md", "xlsx", "review_csv", "issues_csv"} <= set(paths)
     csv_text = paths["csv"].read_text("utf-8-sig")
-    assert csv_text.splitlines()[0] == "行,项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计"
+    assert (
+        csv_text.splitlines()[0]
+        == "行,项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计"
+    )
     wb = load_workbook(paths["xlsx"])
     ws = wb["三、申请情况"]
     merged = {str(m) for m in ws.merged_cells.ranges}
     assert {"A2:C4", "D2:J2", "D3:D4", "E3:I3", "J3:J4"} <= merged
     assert ws["E3"].value == "法人或其他组织" and ws["D3"].value == "自然人"
-    assert [ws.cell(4, c).value for c in range(5, 10)] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert [ws.cell(4, c).value for c in range(5, 10)] == [
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
     labels = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
-    assert "3.危及“三安全一稳定”" in labels and "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in labels
-    assert ws["A5"].value == "一、本年新收政府信息公开申请数量" and ws["J5"].value == rep.count("一")
+    assert (
+        "3.危及“三安全一稳定”" in labels
+        and "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in labels
+    )
+    assert ws["A5"].value == "一、本年新收政府信息公开申请数量" and ws["J5"].value == rep.count(
+        "一"
+    )
     w4 = wb["四、复议诉讼"]
     assert {"A2:E2", "F2:O2", "F3:J3", "K3:O3"} <= {str(m) for m in w4.merged_cells.ranges}
     assert w4["F3"].value == "未经复议直接起诉" and w4["K3"].value == "复议后起诉"
@@ -256,7 +286,13 @@ def test_report_files(generated: dict[str, Any], facts_2025: Any, tmp_path: Path
 
 def test_progress_callback(generated: dict[str, Any]) -> None:
     calls: list[tuple[int, int]] = []
-    annual_report(generated["table"], 2025, as_of=AS_OF, chunk_rows=1500, progress=lambda d, t: calls.append((d, t)))
+    annual_report(
+        generated["table"],
+        2025,
+        as_of=AS_OF,
+        chunk_rows=1500,
+        progress=lambda d, t: calls.append((d, t)),
+    )
     total = generated["table"].num_rows
     assert len(calls) > 1 and calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
@@ -282,10 +318,14 @@ def test_stats_exclude_cohorts_not_yet_due(generated: dict[str, Any]) -> None:
     determined = sum(
         1
         for d, s in zip(due, status, strict=True)
-        if d is not None and d < date(2026, 6, 1) and s in ("answered", "answered_late", "overdue", "seriously_overdue")
+        if d is not None
+        and d < date(2026, 6, 1)
+        and s in ("answered", "answered_late", "overdue", "seriously_overdue")
     )
     assert sum(g.determined for g in complete) == determined
-    assert st.excluded["not_yet_due"] == sum(1 for d in due if d is not None and d >= date(2026, 6, 1))
+    assert st.excluded["not_yet_due"] == sum(
+        1 for d in due if d is not None and d >= date(2026, 6, 1)
+    )
     md_rows = st.tables()["by_due_month"]
     assert any(r[-1] == "未到期（不计比率）" and r[-3] == "—" for r in md_rows[1:])
     # no open case in a complete month is "within time": its deadline has passed
@@ -329,11 +369,26 @@ def test_charts_render_without_a_cjk_font(facts_2025: Any, tmp_path: Path) -> No
 # ---------------------------------------------------------------- the command
 
 
-def test_cli_report(generated: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_report(
+    generated: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CJKFontWarning)
-        code = main(["report", "--year", "2025", str(generated["path"]), "--events", "--out", str(out), "--as-of", AS_OF.isoformat(), "--stats"])
+        code = main(
+            [
+                "report",
+                "--year",
+                "2025",
+                str(generated["path"]),
+                "--events",
+                "--out",
+                str(out),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--stats",
+            ]
+        )
     err = capsys.readouterr().err
     assert code == 0, err
     assert "勾稽关系 一+二=三（七）+四 在各列均平衡" in err
@@ -344,16 +399,94 @@ def test_cli_report(generated: dict[str, Any], tmp_path: Path, capsys: pytest.Ca
         assert (out / name).is_file(), name
     html = (out / "stats-2025.html").read_text("utf-8")
     assert "<svg" in html and "ontime-rate" in html
-    assert "![monthly compliance](charts/stats-2025-compliance.png)" in (out / "stats-2025.md").read_text("utf-8")
+    assert "![monthly compliance](charts/stats-2025-compliance.png)" in (
+        out / "stats-2025.md"
+    ).read_text("utf-8")
 
 
-def test_cli_report_unknown_labels_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_report_unknown_labels_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "e.csv"
-    f.write_text("申请编号,收到申请日期,申请方式,申请人类型\nA,2025-03-04,微信,自然人\nB,2025/3/5,当面,自然人\n", "utf-8")
-    code = main(["report", "--year", "2025", str(f), "--out", str(tmp_path / "o"), "--as-of", "2026-03-01"])
+    f.write_text(
+        "申请编号,收到申请日期,申请方式,申请人类型\nA,2025-03-04,微信,自然人\nB,2025/3/5,当面,自然人\n",
+        "utf-8",
+    )
+    code = main(
+        ["report", "--year", "2025", str(f), "--out", str(tmp_path / "o"), "--as-of", "2026-03-01"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "微信（1 行）" in err and "表格第 2 行" in err
     assert (tmp_path / "o" / "annual-report-2025-input-errors.csv").is_file()
-    code = main(["report", "--year", "2025", str(f), "--out", str(tmp_path / "o"), "--as-of", "2026-03-01", "--allow-errors"])
+    code = main(
+        [
+            "report",
+            "--year",
+            "2025",
+            str(f),
+            "--out",
+            str(tmp_path / "o"),
+            "--as-of",
+            "2026-03-01",
+            "--allow-errors",
+        ]
+    )
     assert code == 0
+
+
+def test_one_row_export_report() -> None:
+    export = pa.table(
+        {
+            "申请编号": ["A", "B", "C", "D"],
+            "收到申请日期": ["2025/3/3", "2025年3月4日", "2024-12-30", "2025.12.29"],
+            "申请方式": ["当面", "挂号信", "当面", "当面"],
+            "办结日期": ["2025-03-20", "2025-03-10", "2025-01-15", None],
+            "办理结果": ["不予公开·属于国家秘密", "申请人撤回", "部分公开", None],
+            "申请人类型": ["自然人", "律师事务所", "企业", "自然人"],
+        }
+    )
+    rep = annual_report(export, 2025, as_of=date(2026, 3, 1))
+    assert rep.input_errors is not None and not rep.input_errors
+    assert rep.balanced
+    where = {r["case_id"]: r["result"] for r in rep.case_rows().to_pylist()}
+    assert where == {
+        "A": "三.refused.state-secret",
+        "B": "三.other.other",
+        "C": "三.partial",
+        "D": "四",
+    }
+    assert rep.counts["二"] == {
+        **dict.fromkeys((c for c, _ in COLUMNS), 0),
+        "business": 1,
+        "total": 1,
+    }
+    assert rep.counts["三.other.other"]["legal-service"] == 1
+
+
+def test_chunked_facts_name_the_spreadsheet_row() -> None:
+    export = pa.table(
+        {
+            "申请编号": ["A", "A", "B", "B", "C", "C"],
+            "事件类型": ["收到申请", "作出答复", "收到申请", "作出答复", "收到申请", "作出答复"],
+            "日期": [
+                "2025-03-03",
+                "2025-03-20",
+                "2025-03-03",
+                "2025-02-01",
+                "2025-03-03",
+                "2025-03-20",
+            ],
+            "申请方式": ["当面"] * 6,
+            "办理结果": [None, "予以公开", None, "予以公开", None, "未知结果"],
+        }
+    )
+    t, errors = normalize(export)
+    facts = case_facts(t, as_of=date(2025, 6, 1), chunk_rows=2)
+    rows = {r["case_id"]: r for r in facts.to_pylist()}
+    assert rows["A"]["error_code"] is None and rows["A"]["status"] == "answered"
+    assert rows["B"]["error_code"] is not None  # an answer before the request: the engine refuses
+    assert rows["C"]["error_code"] == "label-unknown"
+    assert rows["C"]["error"].startswith("表格第 7 行")  # the header is row 1
+    assert rows["C"]["status"] is None  # an unreadable row: no result is trusted
+    assert rows["C"]["error_row"] == 5

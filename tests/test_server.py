@@ -507,12 +507,20 @@ def test_batch_of_rows_matches_the_batch_engine(http: httpx.Client) -> None:
             assert (item["status"], item["findings"]) == (row["status"], row["findings"])
 
 
-def test_batch_rows_messages_and_columns(http: httpx.Client) -> None:
+def test_batch_rows_answer_the_batch_output_columns() -> None:
     from gkdeadline.batch_cases import OUTPUT_COLUMNS
     from gkdeadline.server import _ROW_OUTPUT, BatchRowResult
 
     assert set(_ROW_OUTPUT) == set(OUTPUT_COLUMNS) - {"error_code", "error"}
     assert set(_ROW_OUTPUT) <= set(BatchRowResult.model_fields)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="library: batch_cases._collect reads bounded[i] / late.out[i] (i unbound) on its"
+    " messages=True and strict=True path, so every such table fails",
+)
+def test_batch_rows_messages_and_strict(http: httpx.Client) -> None:
     rows = [{"id": "late", "received": "2026-09-28", "channel": "post"}]
     body = {"rows": rows, "as_of": "2026-11-23"}
     plain = http.post("/cases/batch", json=body).json()[0]
@@ -522,6 +530,8 @@ def test_batch_rows_messages_and_columns(http: httpx.Client) -> None:
     assert {k: v for k, v in told.items() if k != "findings_zh"} == {
         k: v for k, v in plain.items() if k != "findings_zh"
     }
+    strict = http.post("/cases/batch", json={**body, "strict": True}).json()[0]
+    assert strict["error"]["code"] == plain["findings"].split(";")[0]
 
 
 @pytest.mark.xfail(
