@@ -1,40 +1,116 @@
-"""Request cases at scale: batch against the scalar engine, throughput, scaling, files. Prints ratios.
+"""Request cases: the scalar engine, the batch engine, and the previous release. Prints ratios.
 
-    uv run python benchmarks/bench_cases.py [--cases 1000000] [--scalar 5000] [--markdown]
-                                            [--plot docs/img/scaling.svg] [--file-rows 1000000]
+    uv run python benchmarks/bench_cases.py [--cases 1000000] [--previous ebd6534]
 
-Rows:
-* ``batch.cases`` vs looping ``Case`` over the same rows (target ≥ 20×);
-* 1,000,000 synthetic cases with a consultation and an extension each (target ≥ 200,000/s);
-* ``batch.add_workdays`` from 10³ to 10⁷ dates, against ``numpy.busday_offset`` (plotted);
-* a CSV file streamed through ``gkdeadline batch`` in chunks: rows/s and peak memory.
+Rows (best of N on this machine; results written to benchmarks/results/bench_cases.json, which
+``docs/benchmarks.md`` is generated from):
+
+* ``Case(...).result()`` for a simple case (received only) and a full one (correction,
+  consultation, suspension, extension), against the same calls in the previous release (run
+  from a ``git worktree`` of ``--previous`` in a separate process, on the same machine and
+  environment) — targets ≤ 50 µs and ≤ 150 µs;
+* ``batch.cases`` on a million one-row cases (a consultation and an extension each) against the
+  previous release's ``batch.cases`` on the same table, and against looping ``Case``: cases per
+  second, and the peak memory allocated beyond the input table per row (tracemalloc; numpy and
+  pyarrow report their allocations to it).
+
+The first batch call compiles the numba kernels (or loads them from the cache); it is excluded
+from the timings and reported separately.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pcsv
 
-import gkdeadline
-from gkdeadline import batch
-from gkdeadline.batch_cases import cases
-from gkdeadline.case import Case
-
+ROOT = Path(__file__).parent.parent
+RESULTS = Path(__file__).parent / "results" / "bench_cases.json"
 AS_OF = date(2026, 11, 23)
+
+SIMPLE = [{"type": "received", "date": "2026-03-25", "channel": "in_person"}]
+FULL = [
+    {"type": "received", "date": "2026-03-25", "channel": "in_person"},
+    {"type": "correction_requested", "date": "2026-03-27"},
+    {"type": "correction_received", "date": "2026-03-30"},
+    {"type": "consultation_started", "date": "2026-04-01", "party": "third_party"},
+    {"type": "consultation_ended", "date": "2026-04-10", "party": "third_party"},
+    {"type": "suspended", "date": "2026-04-13", "reason": "不可抗力"},
+    {"type": "resumed", "date": "2026-04-15"},
+    {"type": "extension", "date": "2026-05-06"},
+]
+
+# Timed in a child process so the previous release can be imported from its own source tree.
+_SCALAR = """
+import json, sys, time
+from datetime import date
+from gkdeadline.case import Case
+cases = json.loads(sys.argv[1]); repeat = int(sys.argv[2]); number = int(sys.argv[3])
+as_of = date(2026, 11, 23)
+out = {}
+for name, events in cases.items():
+    Case("national", events).result(as_of)
+    best = 1e9
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            Case("national", events).result(as_of)
+        best = min(best, time.perf_counter() - t0)
+    out[name] = best / number * 1e6
+print(json.dumps(out))
+"""
+
+_BATCH = """
+import sys, time
+from datetime import date
+import pyarrow.parquet as pq
+from gkdeadline.batch_cases import cases
+t = pq.read_table(sys.argv[1]); repeat = int(sys.argv[2])
+cases(t.slice(0, 100), as_of=date(2026, 11, 23))
+best = 1e9
+for _ in range(repeat):
+    t0 = time.perf_counter(); cases(t, as_of=date(2026, 11, 23)); best = min(best, time.perf_counter() - t0)
+print(best)
+"""
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import numba
+
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": __import__("os").cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "pyarrow": pa.__version__,
+    }
 
 
 def synthetic(n: int, seed: int = 0) -> pa.Table:
-    """n cases 2020–2025, each with a closed third-party consultation and an extension."""
+    """``n`` one-row cases 2020–2025, each with a closed third-party consultation and an
+    extension granted before the deadline (the same table the previous release's benchmark used,
+    with the channel and party written out)."""
     rng = np.random.default_rng(seed)
     received = np.datetime64("2020-01-01") + rng.integers(0, 365 * 6, n).astype("timedelta64[D]")
     started = received + rng.integers(1, 10, n).astype("timedelta64[D]")
@@ -44,195 +120,138 @@ def synthetic(n: int, seed: int = 0) -> pa.Table:
         {
             "id": pa.array(np.arange(n).astype(str)),
             "received": received,
+            "channel": pa.array(["in_person"] * n),
             "consultation_started": started,
             "consultation_ended": ended,
+            "consultation_party": pa.array(["third_party"] * n),
             "extension": extension,
         }
     )
 
 
-def scalar_loop(table: pa.Table) -> list[date | None]:
-    out: list[date | None] = []
-    for row in table.to_pylist():
-        events = [
-            {"type": "received", "date": row["received"].isoformat(), "channel": "in_person"},
-            {
-                "type": "consultation_started",
-                "date": row["consultation_started"].isoformat(),
-                "party": "third_party",
-            },
-            {
-                "type": "consultation_ended",
-                "date": row["consultation_ended"].isoformat(),
-                "party": "third_party",
-            },
-            {"type": "extension", "date": row["extension"].isoformat()},
-        ]
-        out.append(Case("national", events).result(AS_OF).due)
-    return out
-
-
-def best(f, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def fmt(seconds: float) -> str:
-    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds:.3g} s"
-
-
-def scaling(sizes: list[int]) -> list[tuple[int, float, float]]:
-    cal = gkdeadline.default_calendar()
-    hol = np.array(
-        sorted(e.day for s in cal.schedules() for e in s.entries if e.off and e.day.weekday() < 5),
-        dtype="datetime64[D]",
-    )
-    bdc = np.busdaycalendar(holidays=hol)
-    rng = np.random.default_rng(3)
-    out = []
-    for n in sizes:
-        d = np.datetime64("2005-01-01") + rng.integers(0, 365 * 21, n).astype("timedelta64[D]")
-        ours = best(lambda d=d: batch.add_workdays(d, 20), repeat=3 if n < 10**7 else 1)
-        theirs = best(
-            lambda d=d: np.busday_offset(d, 20, roll="backward", busdaycal=bdc),
-            repeat=3 if n < 10**7 else 1,
-        )
-        out.append((n, ours, theirs))
-    return out
-
-
-def plot(points: list[tuple[int, float, float]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    n = [p[0] for p in points]
-    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
-    ax.loglog(n, [p[1] for p in points], "o-", label="gkdeadline batch.add_workdays")
-    ax.loglog(n, [p[2] for p in points], "s--", label="numpy.busday_offset (+ holidays)")
-    ax.set_xlabel("dates")
-    ax.set_ylabel("seconds")
-    ax.set_title("add 20 workdays to n dates (2-core machine)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, metadata={"Date": None})  # no timestamp: the file changes only with data
-    plt.close(fig)
-
-
-_CHILD = """
-import sys, time
-from datetime import date
-from gkdeadline.batch_files import process_file
-t0 = time.perf_counter()
-process_file(sys.argv[1], sys.argv[2], as_of=date.fromisoformat(sys.argv[3]), chunk_rows=100_000)
-seconds = time.perf_counter() - t0
-hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
-print(seconds, hwm / 1024)
-"""
-
-
-def stream(src: Path, dst: Path) -> tuple[float, float]:
-    """Seconds and peak resident MB of streaming a file, measured in a fresh process.
-
-    The child reads its own VmHWM (Linux), which exec resets; the parent's rusage for
-    children would include the parent's pages inherited at fork.
-    """
+def run_child(code: str, args: list[str], src: Path | None) -> str:
+    env = dict(__import__("os").environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(src), str(dst), AS_OF.isoformat()],
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env
     )
-    seconds, peak = (float(x) for x in done.stdout.split())
-    return seconds, peak
+    return done.stdout.strip().splitlines()[-1]
+
+
+def previous_tree(ref: str) -> Path | None:
+    """A checkout of the previous release's ``src`` (a git worktree), or None."""
+    where = Path(tempfile.gettempdir()) / f"gkdeadline-previous-{ref}"
+    if not where.exists():
+        try:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), ref],
+                check=True,
+                capture_output=True,
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    return where / "src"
+
+
+def batch_memory(table: pa.Table) -> float:
+    """Peak bytes allocated per row while ``batch.cases`` runs (beyond the input table)."""
+    from gkdeadline.batch_cases import cases
+
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    cases(table, as_of=AS_OF)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / table.num_rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=1_000_000)
-    ap.add_argument("--scalar", type=int, default=5_000, help="rows for the scalar comparison")
-    ap.add_argument("--file-rows", type=int, default=1_000_000)
-    ap.add_argument(
-        "--max-scale", type=int, default=7, help="largest size 10^k for the scaling run"
-    )
-    ap.add_argument("--plot", type=Path, help="write the scaling plot (SVG or PNG)")
-    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--previous", default="ebd6534", help="git ref of the previous release")
+    ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
 
-    print(
-        f"# gkdeadline {gkdeadline.__version__}, Python {platform.python_version()}, numpy {np.__version__}"
+    from gkdeadline.batch_cases import cases
+    from gkdeadline.case import Case
+
+    t0 = time.perf_counter()
+    cases(synthetic(10), as_of=AS_OF)
+    first_call = time.perf_counter() - t0
+
+    old_src = previous_tree(args.previous)
+    payload = json.dumps({"simple": SIMPLE, "full": FULL})
+    scalar_now = json.loads(run_child(_SCALAR, [payload, str(args.repeat), "2000"], None))
+    scalar_old = (
+        json.loads(run_child(_SCALAR, [payload, str(args.repeat), "500"], old_src))
+        if old_src
+        else None
     )
 
-    small = synthetic(args.scalar, seed=1)
-    t_scalar = best(lambda: scalar_loop(small), repeat=1)
-    t_batch_small = best(lambda: cases(small, as_of=AS_OF))
-    same = scalar_loop(small[:200]) == cases(small[:200], as_of=AS_OF).column("due").to_pylist()
-    big = synthetic(args.cases)
-    t_big = best(lambda: cases(big, as_of=AS_OF))
-    rate = args.cases / t_big
-
+    table = synthetic(args.cases)
     with tempfile.TemporaryDirectory() as tmp:
-        files = []  # (rows, MB, seconds, peak RSS of a fresh `gkdeadline batch` process)
-        for n in (args.file_rows // 4, args.file_rows):
-            src, dst = Path(tmp) / f"cases-{n}.csv", Path(tmp) / f"out-{n}.csv"
-            pcsv.write_csv(synthetic(n, seed=2), src)
-            files.append((n, src.stat().st_size / 2**20, *stream(src, dst)))
-    rows = [
-        (
-            f"batch.cases, {args.scalar:,} cases",
-            f"Case(...).result() in a loop, same rows ({'same answers' if same else 'ANSWERS DIFFER'})",
-            t_batch_small,
-            t_scalar,
-            ">= 20x",
-        ),
-    ]
-    table = [
-        f"| batch.cases, {args.cases:,} cases (consultation + extension each) | {fmt(t_big)} | **{rate:,.0f} cases/s** | target >= 200,000/s |",
-        *(
-            f"| gkdeadline batch, {n:,}-row CSV ({mb:.0f} MB), chunks of 100,000 | {fmt(t)} | **{n / t:,.0f} rows/s** | peak memory {rss:.0f} MB |"
-            for n, mb, t, rss in files
-        ),
-    ]
-    points = scaling([10**k for k in range(3, args.max_scale + 1)])
-    if args.plot:
-        plot(points, args.plot)
+        path = Path(tmp) / "cases.parquet"
+        import pyarrow.parquet as pq
 
-    if args.markdown:
-        print("| gkdeadline | compared with | gkdeadline | other | speed-up | target |")
-        print("|---|---|---:|---:|---:|---|")
-        for name, other, a, b, target in rows:
-            print(f"| {name} | {other} | {fmt(a)} | {fmt(b)} | **{b / a:,.0f}×** | {target} |")
-        print()
-        print("| run | time | throughput | note |")
-        print("|---|---:|---:|---|")
-        print("\n".join(table))
-        print()
-        print("| dates | batch.add_workdays | numpy.busday_offset | speed-up |")
-        print("|---:|---:|---:|---:|")
-        for n, ours, theirs in points:
-            print(f"| {n:,} | {fmt(ours)} | {fmt(theirs)} | {theirs / ours:,.1f}× |")
-    else:
-        for name, other, a, b, target in rows:
-            print(f"{name:<32} vs {other:<70} {fmt(a):>9} {fmt(b):>9} {b / a:>8,.0f}x {target}")
-        print(f"{args.cases:,} cases: {fmt(t_big)} = {rate:,.0f} cases/s (target >= 200,000/s)")
-        for n, mb, t, rss in files:
-            print(
-                f"file: {n:,} rows ({mb:.0f} MB) in {fmt(t)} = {n / t:,.0f} rows/s, peak memory {rss:.0f} MB"
-            )
-        for n, ours, theirs in points:
-            print(
-                f"scaling {n:>12,} dates: {fmt(ours):>9} vs busday_offset {fmt(theirs):>9} ({theirs / ours:.1f}x)"
-            )
+        pq.write_table(table, path)
+        batch_now = float(run_child(_BATCH, [str(path), str(args.repeat)], None))
+        batch_old = (
+            float(run_child(_BATCH, [str(path), str(args.repeat)], old_src)) if old_src else None
+        )
+    loop_n = 2000
+    rows = table.slice(0, loop_n).to_pylist()
+    t0 = time.perf_counter()
+    for r in rows:
+        Case(
+            "national",
+            [
+                {"type": "received", "date": r["received"].isoformat(), "channel": "in_person"},
+                {
+                    "type": "consultation_started",
+                    "date": r["consultation_started"].isoformat(),
+                    "party": "third_party",
+                },
+                {
+                    "type": "consultation_ended",
+                    "date": r["consultation_ended"].isoformat(),
+                    "party": "third_party",
+                },
+                {"type": "extension", "date": r["extension"].isoformat()},
+            ],
+        ).result(AS_OF)
+    loop = (time.perf_counter() - t0) / loop_n
+    memory = batch_memory(table.slice(0, min(args.cases, 200_000)))
+
+    results = {
+        "benchmark": "cases",
+        "script": "benchmarks/bench_cases.py",
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "best_of": args.repeat,
+        "previous": args.previous,
+        "scalar": {
+            "simple_us": scalar_now["simple"],
+            "full_us": scalar_now["full"],
+            "previous_simple_us": scalar_old["simple"] if scalar_old else None,
+            "previous_full_us": scalar_old["full"] if scalar_old else None,
+        },
+        "batch": {
+            "cases": args.cases,
+            "seconds": batch_now,
+            "cases_per_s": args.cases / batch_now,
+            "previous_seconds": batch_old,
+            "previous_cases_per_s": args.cases / batch_old if batch_old else None,
+            "scalar_loop_us": loop * 1e6,
+            "peak_bytes_per_row": memory,
+            "first_call_s": first_call,
+        },
+    }
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+    if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -658,7 +658,8 @@ def test_dates_beyond_the_published_calendar_are_bounded() -> None:
     assert r.trail[0].due == D(2027, 1, 13) and r.trail[0].due_latest == D(2027, 1, 14)
     # no 宁夏 2018 schedule: the earliest bound assumes no regional holiday; no latest bound
     py = Case("pengyang-2018", [received("2018-07-02")]).result(D(2018, 7, 3))
-    assert py.status == "pending_calendar"
+    assert py.status == "running"  # certain: 07-03 is before the earliest possible deadline
+    assert py.codes() == ["calendar-pending"] and "（暂不能确定）" in py.findings[0].message
     assert (py.due, py.due_earliest, py.due_latest) == (
         None,
         naive_period(NA, D(2018, 7, 2), 15),
@@ -688,9 +689,15 @@ def test_an_intermediate_worst_case_beyond_the_calendar_is_bounded() -> None:
         ],
     )
     assert c.due == naive_period(NA, D(2026, 11, 20), 20, [(D(2026, 11, 25), D(2026, 11, 26))])
-    assert (c.trail[1].due, c.trail[1].due_latest) == (D(2027, 1, 12), D(2027, 1, 13))
+    # the open consultation's step cannot be dated on the published calendar: left out, and it
+    # does not make the (exact) result depend on unpublished days
+    assert (c.trail[1].due, c.trail[1].due_latest) == (None, None)
     assert c.trail[2].due == c.due and c.trail[2].due_latest is None
     assert c.findings == ()
+    # as of the day the consultation began, the deadline itself is bounded (step and result)
+    mid = c.result(D(2026, 11, 25))
+    assert (mid.trail[1].due, mid.trail[1].due_latest) == (D(2027, 1, 12), D(2027, 1, 13))
+    assert (mid.due_earliest, mid.due_latest) == (D(2027, 1, 12), D(2027, 1, 13))
     # an open consultation's deadline is known only within bounds
     r = Case(
         "national",

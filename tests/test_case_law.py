@@ -716,6 +716,13 @@ def test_reanswer_ordered_by_a_court_in_days() -> None:
     assert "人民法院判决" in step(c, "reanswer_ordered").text
 
 
+def test_every_event_type_has_its_test_on_real_dates() -> None:
+    # one test per event type above, named after it
+    names = [n for n in globals() if n.startswith("test_")]
+    for spec in SPECS:
+        assert any(n.startswith(f"test_{spec.type}_") for n in names), spec.type
+
+
 # ============================================================================= strict mode, extras
 
 

@@ -482,6 +482,7 @@ def test_chunked_facts_name_the_spreadsheet_row() -> None:
         }
     )
     t, errors = normalize(export)
+    assert len(errors) == 1
     facts = case_facts(t, as_of=date(2025, 6, 1), chunk_rows=2)
     rows = {r["case_id"]: r for r in facts.to_pylist()}
     assert rows["A"]["error_code"] is None and rows["A"]["status"] == "answered"
@@ -490,3 +491,15 @@ def test_chunked_facts_name_the_spreadsheet_row() -> None:
     assert rows["C"]["error"].startswith("表格第 7 行")  # the header is row 1
     assert rows["C"]["status"] is None  # an unreadable row: no result is trusted
     assert rows["C"]["error_row"] == 5
+    # an engine-side row error in a later chunk names the row in the whole table too
+    e2 = export.drop_columns(["办理结果"]).append_column(
+        "征求意见对象", pa.array([None] * 5 + ["第三方"])
+    )
+    t2, _ = normalize(e2)
+    f2 = {r["case_id"]: r for r in case_facts(t2, as_of=date(2025, 6, 1), chunk_rows=2).to_pylist()}
+    assert f2["C"]["error"] == "表格第 7 行：事件 answered 没有字段 party"
+    chunked = event_log_chunked(t2, as_of=date(2025, 6, 1), chunk_rows=2).to_pylist()
+    assert (
+        chunked[2]["error"] == "第 5 行：事件 answered 没有字段 party"
+        and chunked[2]["error_row"] == 5
+    )

@@ -248,7 +248,7 @@ class Case:
     def _check(self, events: list[EventModel]) -> None:
         """Replay the events once; impossible data raises and leaves the case unchanged."""
         ctx = run.prepare(self.profile, self.calendar, events)
-        run.validate(ctx)
+        run.validate(ctx, today())  # today: what result() is usually asked for
         self._ctx = ctx
         self._results = {}
         if self.strict:

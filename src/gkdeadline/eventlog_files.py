@@ -358,10 +358,12 @@ def event_log_file(
             bad = ids[int(case[np.flatnonzero(np.diff(case) < 0)[0] + 1])].as_py()
             raise _not_grouped(src, bad)
         hashes = np.asarray([hash(s) for s in ids.to_pylist()], dtype=np.int64)
-        again = np.isin(hashes, seen)
+        # cases of earlier chunks, kept as a sorted array of 64-bit hashes (8 bytes a case)
+        pos = np.minimum(np.searchsorted(seen, hashes), max(len(seen) - 1, 0))
+        again = (seen[pos] == hashes) if len(seen) else np.zeros(len(hashes), dtype=bool)
         if again.any():
             raise _not_grouped(src, ids[int(np.flatnonzero(again)[0])].as_py())
-        seen = np.union1d(seen, hashes)
+        seen = np.sort(np.concatenate([seen, hashes]), kind="stable")
         result = event_log_chunked(
             chunk,
             profile=profile,

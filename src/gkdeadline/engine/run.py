@@ -9,7 +9,7 @@ not yet published (bounds), and the Chinese explanation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from gkdeadline.calendar.schedule import weekday_zh
 from gkdeadline.engine import core
 from gkdeadline.engine.params import CaseRules, case_rules
 from gkdeadline.engine.result import (
+    SCHEMA_VERSION,
     STATUS_ZH,
     STATUSES,
     CaseResult,
@@ -212,6 +213,9 @@ class Context:
     rules: CaseRules
     events: tuple[EventModel, ...]
     enc: Encoded
+    # replays already done, by as-of day index (``validate`` leaves today's here, so the usual
+    # ``Case(...).result()`` replays once, not twice)
+    replays: dict[int, Raw] = field(default_factory=dict, compare=False, repr=False)
 
     def day(self, rel: int) -> date | None:
         if rel in (core.NONE, core.INF) or rel <= core.NONE or rel >= core.INF:
@@ -237,11 +241,18 @@ def prepare(profile: Profile, cal: Calendar, events: Sequence[EventModel]) -> Co
     return Context(profile, cal, rules, tuple(events), encode(events, cal.index.first_ordinal))
 
 
-def validate(ctx: Context) -> Raw:
-    """Replay every event and raise :class:`CaseError` for impossible data (no explanation is
-    built: this is what ``Case`` and ``Case.add`` run to refuse a bad event at once)."""
-    full = replay(ctx.cal, ctx.enc, ctx.rules, core.INF, core.NONE, steps=False)
+def validate(ctx: Context, likely_as_of: date | None = None) -> Raw:
+    """Replay every event and raise :class:`CaseError` for impossible data: what ``Case`` and
+    ``Case.add`` run to refuse a bad event at once. When no event is after ``likely_as_of``
+    (usually today), the replay is also the status on that day and is kept for :func:`compute`."""
+    a = core.NONE if likely_as_of is None else ctx.rel(likely_as_of)
+    reusable = a != core.NONE and all(d <= a for d in ctx.enc.edate)
+    full = replay(
+        ctx.cal, ctx.enc, ctx.rules, core.INF, a if reusable else core.NONE, steps=reusable
+    )
     _raise_if_error(ctx, full)
+    if reusable:
+        ctx.replays[a] = full
     return full
 
 
@@ -262,8 +273,10 @@ def compute(
     if later and not validated:  # impossible data is an error whatever the as-of date
         validate(ctx)
     cutoff = a if as_of is not None else core.INF
-    raw = replay(ctx.cal, enc, ctx.rules, cutoff, a)
-    _raise_if_error(ctx, raw)
+    raw = ctx.replays.get(a) if as_of is not None else None
+    if raw is None:
+        raw = replay(ctx.cal, enc, ctx.rules, cutoff, a)
+        _raise_if_error(ctx, raw)
     # the explanation's own lookups (party deadlines, 复议 and 诉讼 windows) may touch projected
     # days; the result's flag comes from the core, so they are collected here, not warned about
     with collecting_projected():
@@ -432,7 +445,8 @@ def _decode(
     if answered is not None:
         verdict_basis = "delivered" if out[core.O_VERDICT] == 1 else "answered"
     deadlines = _deadlines(ctx, raw, due or due_earliest, answered, delivered, outcome)
-    return CaseResult.model_construct(
+    return CaseResult.trusted(
+        schema_version=SCHEMA_VERSION,
         id=case_id,
         profile=ctx.profile.id,
         as_of=as_of,
