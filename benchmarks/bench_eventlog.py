@@ -1,7 +1,7 @@
 """Event logs at scale: 1,000,000 cases (about 4.5 million events) through ``event_log``.
 
     uv run python benchmarks/bench_eventlog.py [--cases 1000000] [--small 250000]
-                                               [--chunk-rows 500000] [--json PATH]
+                                               [--chunk-rows 200000] [--json PATH]
 
 The log comes from ``benchmarks/gen_export.py`` (canonical columns, denser than the default
 export: more corrections, consultations, extensions and deliveries, so about 4.5 events a case),
@@ -224,7 +224,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--small", type=int, default=250_000)
-    ap.add_argument("--chunk-rows", type=int, default=500_000)
+    ap.add_argument("--chunk-rows", type=int, default=200_000)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "gkdeadline-bench")
     ap.add_argument("--json", type=Path, default=RESULTS)
     args = ap.parse_args()

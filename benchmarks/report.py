@@ -409,7 +409,8 @@ def render_server(results: Results) -> str:
         ]
     out += [
         "**Load** (`gkdeadline serve --workers W`, a real uvicorn server on 127.0.0.1, warmed up"
-        f" before timing; status date {results['as_of']}; every request counts, no best-of):",
+        f" before timing; status date {results['as_of']}; requests/s and cases/s: the best of"
+        " the rounds; p50 / p99: every request of every round):",
         "",
     ]
 
@@ -423,7 +424,7 @@ def render_server(results: Results) -> str:
             "request",
             "cases/request",
             "connections",
-            "requests",
+            "requests (rounds)",
             "requests/s",
             "cases/s",
             "p50",
@@ -436,7 +437,8 @@ def render_server(results: Results) -> str:
                 request(r["request"]),
                 f"{r['cases_per_request']:,}",
                 str(r["concurrency"]),
-                f"{r['requests']:,}" + (f" ({r['failures']} failed)" if r["failures"] else ""),
+                f"{r['requests']:,} ({r.get('rounds', 1)})"
+                + (f", {r['failures']} failed" if r["failures"] else ""),
                 f"{r['requests_per_s']:,.1f}",
                 f"{r['cases_per_s']:,.0f}",
                 ns(r["p50_ms"] * 1e6),
@@ -486,7 +488,8 @@ def render_server(results: Results) -> str:
     out.append(
         "* p50 / p99: the median and the 99th percentile (nearest rank) of the request latency"
         " seen by the client; batches have few requests, so their p99 is their slowest request."
-        " Batch requests are sent W at a time (one per worker)."
+        " Batch requests are sent W at a time (one per worker), single cases over the"
+        " connections shown."
     )
     ready = results.get("server_ready_s", {})
     if ready:

@@ -913,7 +913,7 @@ def _collect(
                 for q in range(int(nf[j]))
             ]
             other = None
-            if bounded[i] and late is not None:
+            if bounded[at] and late is not None:
                 other = [
                     (
                         int(late.fcode[f0 + q]),
@@ -921,7 +921,7 @@ def _collect(
                         int(late.fa[f0 + q]),
                         int(late.fb[f0 + q]),
                     )
-                    for q in range(int(late.out[i, core.O_NFIND]))
+                    for q in range(int(late.out[at, core.O_NFIND]))
                 ]
             per_case[j] = certain_findings(found, other)
             nf[j] = len(per_case[j])

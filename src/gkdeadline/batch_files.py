@@ -10,6 +10,10 @@ an error row, never the end of the run. Only a problem with the *file* (no heade
 columns, duplicate column names, a header in the wrong encoding, an unreadable Parquet file) ends
 the run: exit 2, and no output.
 
+A row that makes the engine fail unexpectedly (a bug its data triggers) is found by bisecting
+its chunk and becomes an error row with code ``internal-error`` (please report it); the other
+rows are computed. More than 100 such rows stop the run as a bug (exit 70, no output).
+
 **Never invent.** The output is written to a temporary file beside the target and renamed over it
 only when every row has been written and counted back; on any failure, Ctrl-C or SIGTERM the
 temporary file is removed, so a target that exists is always complete (the CLI exits 4 when
@@ -126,6 +130,7 @@ ERROR_CODES: dict[str, str] = {
     "case-id-missing": "事件表中这一行没有 case_id",
     "case-not-contiguous": "事件表中某案件的事件不连续，在该案件已经输出之后又出现",
     "case-line-unreadable": "事件表中夹在本案件事件之间的一行无法读取，本案件不计算",
+    "internal-error": "这一行触发了内部错误（程序缺陷），没有计算；其他行照常计算（请报告）",
 }
 
 
@@ -933,6 +938,7 @@ class _Events:
         self.chunk_rows = chunk_rows
         self.seen: dict[str, int] = {}  # case id → the line its (written) case started on
         self.schema = _event_schema(kw)
+        self.budget = _Budget()
 
     def run(self, chunks: Iterator[_Chunk]) -> Iterator[Any]:
         pending: _Chunk | None = None
@@ -1024,7 +1030,7 @@ class _Events:
                 )
         order: list[tuple[int, str, int]] = []  # (position, "case"/"error", index)
         take = [i for r in good for i in runs[r][1]]
-        result = event_log(seg.table.take(pa.array(take, type=pa.int64())), **self.kw)
+        result = self._cases_of(seg, runs, good)
         result = self._fix_rows(result, [seg.lines[i] for i in take], good, candidates)
         for k, r in enumerate(good):
             order.append((runs[r][1][0], "case", k))
@@ -1081,6 +1087,35 @@ class _Events:
         order.sort()
         index = [k if kind == "case" else n_cases + k for _, kind, k in order]
         return both.take(pa.array(index, type=pa.int64()))
+
+    def _cases_of(self, seg: _Chunk, runs: list[tuple[str, list[int]]], good: list[int]) -> Any:
+        """One row per good run (case), by :func:`event_log`; a case that makes it fail
+        unexpectedly is an ``internal-error`` row, the others are computed."""
+        import pyarrow as pa
+
+        starts = [0]
+        for r in good:
+            starts.append(starts[-1] + len(runs[r][1]))
+
+        def compute(lo: int, hi: int) -> Any:
+            rows = [i for r in good[lo:hi] for i in runs[r][1]]
+            out = event_log(seg.table.take(pa.array(rows, type=pa.int64())), **self.kw)
+            return _shift_rows(out.cast(self.schema), starts[lo])
+
+        def failed(k: int, exc: BaseException) -> Any:
+            zh = _internal(exc)
+            row = {
+                "case_id": runs[good[k]][0],
+                "profile": self.kw.get("profile"),
+                "error_code": "internal-error",
+                "error": zh,
+            }
+            return pa.table({f.name: pa.array([row.get(f.name)], type=f.type) for f in self.schema})
+
+        pieces = _bisect(len(good), compute, failed, self.budget)
+        if not pieces:
+            return compute(0, 0)
+        return pa.concat_tables(pieces)
 
     def _fix_rows(
         self,
@@ -1439,11 +1474,127 @@ def _results(
             yield chunk
 
     if events:
-        yield from _Events(kw, chunk_rows).run(counted())
+        stream = _Events(kw, chunk_rows)
+        yield from stream.run(counted())
+        _note_internal(stream.budget, summary)
         return
+    budget = _Budget()
     for chunk in counted():
         names = list(chunk.table.column_names)
-        yield _apply_problems(cases(chunk.table, **kw), chunk, names)
+        yield _apply_problems(_cases_robust(chunk.table, kw, budget), chunk, names)
+    _note_internal(budget, summary)
+
+
+class _Budget:
+    """How many rows may fail unexpectedly before the run is stopped as a bug (exit 70)."""
+
+    def __init__(self, limit: int = 100) -> None:
+        self.left = limit
+        self.used = 0
+
+    def spend(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        self.used += 1
+        return True
+
+
+def _bisect(
+    n: int,
+    compute: Callable[[int, int], Any],
+    failed: Callable[[int, BaseException], Any],
+    budget: _Budget,
+) -> list[Any]:
+    """``compute(lo, hi)`` over ``[0, n)``; a piece that raises an unexpected exception (a bug
+    some row's data triggers) is split until the single rows that fail, which become
+    ``failed(i, exc)``. A run where too many rows fail stops with the exception: that is a bug
+    of the whole run, not of rows."""
+    out: list[Any] = []
+
+    def go(lo: int, hi: int) -> None:
+        try:
+            out.append(compute(lo, hi))
+        except (GkDeadlineError, MemoryError):
+            raise
+        except Exception as exc:
+            if hi - lo > 1:
+                mid = (lo + hi) // 2
+                go(lo, mid)
+                go(mid, hi)
+            elif budget.spend():
+                out.append(failed(lo, exc))
+            else:
+                raise
+
+    if n:
+        go(0, n)
+    return out
+
+
+def _internal(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return (
+        f"内部错误 {type(exc).__name__}: {text}——这一行没有计算，请连同这一行报告"
+        " / internal error; this row was not computed, please report it"
+    )
+
+
+def _note_internal(budget: _Budget, summary: Summary) -> None:
+    if budget.used:
+        summary.notes.append(
+            f"{budget.used} 行触发了内部错误（error_code = internal-error），没有计算；请连同这些行"
+            f"报告 / {budget.used} rows hit an internal error and were not computed; please report"
+        )
+
+
+def _cases_robust(table: Any, kw: dict[str, Any], budget: _Budget) -> Any:
+    """:func:`cases` on a chunk; a row that makes it fail unexpectedly is an error row."""
+    import pyarrow as pa
+
+    schema: list[Any] = []
+
+    def compute(lo: int, hi: int) -> Any:
+        return cases(table.slice(lo, hi - lo), **kw)
+
+    def failed(i: int, exc: BaseException) -> Any:
+        if not schema:
+            schema.append(cases(table.slice(0, 0), **kw).schema)
+        row = table.slice(i, 1)
+        out: dict[str, Any] = {}
+        for f in schema[0]:
+            if f.name == "error_code":
+                out[f.name] = pa.array(["internal-error"], type=f.type)
+            elif f.name == "error":
+                out[f.name] = pa.array([_internal(exc)], type=f.type)
+            elif f.name in row.column_names and f.name not in OUTPUT_COLUMNS:
+                out[f.name] = row.column(f.name)
+            else:
+                out[f.name] = pa.nulls(1, type=f.type)
+        return pa.table(out, schema=schema[0])
+
+    pieces = _bisect(table.num_rows, compute, failed, budget)
+    if not pieces:
+        return compute(0, 0)
+    return pa.concat_tables(pieces)
+
+
+def _shift_rows(result: Any, offset: int) -> Any:
+    """An :func:`event_log` result of rows ``offset…``: its row numbers counted from 0 again."""
+    import pyarrow as pa
+
+    if not offset or not result.num_rows:
+        return result
+    rows = result.column("error_row").to_pylist()
+    texts = result.column("error").to_pylist()
+    for k, r in enumerate(rows):
+        if r is not None:
+            texts[k] = f"第 {r + offset} 行：" + (texts[k] or "").removeprefix(f"第 {r} 行：")
+            rows[k] = r + offset
+    i = result.column_names.index("error_row")
+    result = result.set_column(i, "error_row", pa.array(rows, type=pa.int64()))
+    j = result.column_names.index("error")
+    return result.set_column(j, "error", pa.array(texts, type=pa.string()))
 
 
 def _write(writer: _Writer, table: Any) -> None:

@@ -176,7 +176,7 @@ def event_log_chunked(
     *,
     profile: str = NATIONAL,
     as_of: date | Any = None,
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 200_000,
     progress: Progress | None = None,
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
@@ -321,7 +321,7 @@ def event_log_file(
     out: str | Path | None = None,
     profile: str = NATIONAL,
     as_of: date | Any = None,
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 200_000,
     progress: Progress | None = None,
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
@@ -615,7 +615,7 @@ def case_facts(
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
     catalogue: Catalogue | None = None,
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 200_000,
     progress: Progress | None = None,
 ) -> Any:
     """One row per case: recorded facts, the result as of ``as_of``, statuses at checkpoints.

@@ -61,17 +61,19 @@ def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
     return data
 
 
+_SAFE = {"Cc": " ", "Zl": " ", "Zp": " ", "Cs": "\ufffd"}
+
+
 def _one_line(text: str) -> str:
     """``text`` with every control character and line or paragraph separator as a space.
 
     iCalendar is line-based; icalendar checks for raw newlines only with ``assert`` (gone under
     ``python -O``), and a lone carriage return or U+2028 would start a new line in some readers.
+    A lone surrogate (which cannot be written as UTF-8) becomes U+FFFD.
     """
-    return "".join(
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
-    ).strip()
+    return "".join(_SAFE.get(unicodedata.category(c), c) for c in text).strip()
 
 
 def _uid(name: str) -> str:
     """An ASCII identifier stable for the same case (some clients reject non-ASCII UIDs)."""
-    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]

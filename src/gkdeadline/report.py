@@ -644,7 +644,7 @@ def annual_report(
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
     catalogue: Catalogue | None = None,
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 200_000,
     progress: Progress | None = None,
 ) -> AnnualReport:
     """The annual report's tables for ``year`` from a table of cases.
@@ -687,7 +687,7 @@ def report_facts(
     schedules: tuple[YearSchedule, ...] = (),
     projection: bool = False,
     catalogue: Catalogue | None = None,
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 200_000,
     progress: Progress | None = None,
 ) -> Any:
     """:func:`case_facts` with the report's checkpoints (``prev``, ``end``) and ``input_error_code``."""

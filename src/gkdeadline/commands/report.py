@@ -74,7 +74,7 @@ def _progress(label: str) -> Iterator[Any]:
 )
 @click.option(
     "--chunk-size",
-    default=500_000,
+    default=200_000,
     show_default=True,
     type=click.IntRange(min=1),
     help="Input rows per chunk (whole cases; memory stays flat).",

@@ -480,8 +480,9 @@ def replay(
     """Replay events ``e0 … e1-1``; returns the number of findings written.
 
     ``sp_*`` receive the case's spans from ``s0`` on (one per span-making event at most;
-    ``sp_counted`` holds ``1`` if the span does not count toward the period, plus twice the
-    position of the event that opened it);
+    ``sp_counted`` holds bit 1 if the span does not count toward the period, bit 2 if a
+    consulted party's own limit was counted from the sending date (its receipt not recorded),
+    and the position of the event that opened it shifted left by 2);
     ``w1 … w10`` are scratch buffers of at least ``e1 - e0 + 1`` entries.
     """
     pr = prow * NP
@@ -634,7 +635,7 @@ def replay(
                     sp_first[s0 + nsp] = d
                     sp_last[s0 + nsp] = INF
                     sp_kind[s0 + nsp] = K_CORRECTION
-                    sp_counted[s0 + nsp] = 1 | (rel << 1)
+                    sp_counted[s0 + nsp] = 1 | (rel << 2)
                     corr_sp = nsp
                     nsp += 1
                     corr_span = ncs
@@ -693,10 +694,11 @@ def replay(
                 if fl == UNKNOWN:
                     limit = INF  # the party's deadline is beyond the calendar
             counted = 1 if excl & kind else 0
+            assumed = 2 if pn >= 0 and ep1[k] == NONE else 0  # party's receipt not recorded
             sp_first[s0 + nsp] = d
             sp_last[s0 + nsp] = limit
             sp_kind[s0 + nsp] = kind
-            sp_counted[s0 + nsp] = counted | (rel << 1)
+            sp_counted[s0 + nsp] = counted | assumed | (rel << 2)
             cons_limit[nsp] = limit
             cons_span[nsp] = ncs if counted else -1  # its excluded-span index, or -1
             if party == 1:
@@ -740,6 +742,9 @@ def replay(
             if d > limit:
                 step_info[k] = I_LATE_REPLY
                 nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_CONS_LATE, rel, limit, 0)
+                if sp_counted[s0 + found] & 2:  # the limit decided the span: say what it assumed
+                    opened = sp_counted[s0 + found] >> 2
+                    nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_PARTY_ASSUMED, opened, limit, 0)
             sp_last[s0 + found] = last
             c = cons_span[found]
             if c >= 0 and last < cs_last[c]:
@@ -747,7 +752,7 @@ def replay(
                 dirty = True
         # ---------------------------------------------------------------- suspensions
         elif t == EV_SUSPENDED:
-            if ep0[k] == 0:
+            if ep0[k] <= 0:  # no reason given (0, or NONE where the field was never there)
                 nf = _find(fcode, fev, fa, fb, f0, nf, fcap, F_SUSPENSION_NO_REASON, rel, 0, 0)
             sus_depth += 1
             if sus_depth == 1:
@@ -755,7 +760,7 @@ def replay(
                 sp_first[s0 + nsp] = d
                 sp_last[s0 + nsp] = INF
                 sp_kind[s0 + nsp] = K_SUSPENSION
-                sp_counted[s0 + nsp] = counted | (rel << 1)
+                sp_counted[s0 + nsp] = counted | (rel << 2)
                 sus_sp = nsp
                 nsp += 1
                 if counted:
@@ -796,7 +801,7 @@ def replay(
                     sp_first[s0 + nsp] = d
                     sp_last[s0 + nsp] = INF
                     sp_kind[s0 + nsp] = K_FEE
-                    sp_counted[s0 + nsp] = 1 | (rel << 1)
+                    sp_counted[s0 + nsp] = 1 | (rel << 2)
                     fee_sp = nsp
                     nsp += 1
                     fee_cs = ncs
@@ -1090,6 +1095,17 @@ def replay(
     late = NONE
     remaining = NONE
     verdict = 0
+    # consultations still open past the party's own limit (counted from the sending date)
+    for q in range(qt_head, qt_tail):
+        i = q_third[q]
+        if sp_counted[s0 + i] & 2 and cons_limit[i] < day:
+            opened = sp_counted[s0 + i] >> 2
+            nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_PARTY_ASSUMED, opened, cons_limit[i], 0)
+    for q in range(qa_head, qa_tail):
+        i = q_agency[q]
+        if sp_counted[s0 + i] & 2 and cons_limit[i] < day:
+            opened = sp_counted[s0 + i] >> 2
+            nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_PARTY_ASSUMED, opened, cons_limit[i], 0)
     # lapses the engine applies itself (视为放弃)
     if closed == 0 and awaiting and corr_until != NONE and day > corr_until:
         closed = 3

@@ -607,7 +607,7 @@ def _trail(ctx: Context, raw: Raw, late: Raw | None) -> list[Step]:
 
 def _span_events(ctx: Context, raw: Raw) -> dict[int, tuple[int, int, int, int]]:
     """Span-making events (by replay position) → their span."""
-    return {sp[3] >> 1: sp for sp in raw.spans}
+    return {sp[3] >> 2: sp for sp in raw.spans}
 
 
 def _party_limit(ctx: Context, ev: Any) -> tuple[date | None, Rule | None]:
