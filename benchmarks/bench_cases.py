@@ -85,6 +85,21 @@ print(best)
 """
 
 
+def long_case(n: int) -> list[dict[str, Any]]:
+    """A case with ``n`` events: consultations opened and answered day after day (their spans
+    touch, so they all merge into one block that changes with every reply)."""
+    from datetime import timedelta
+
+    events: list[dict[str, Any]] = [{"type": "received", "date": "2020-01-02", "channel": "post"}]
+    day = date(2020, 1, 3)
+    for k in range(n // 2):
+        for kind in ("consultation_started", "consultation_ended"):
+            events.append({"type": kind, "date": day.isoformat(), "party": "third_party"})
+        if k % 3:
+            day += timedelta(days=1)
+    return events
+
+
 def machine() -> dict[str, Any]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -223,6 +238,12 @@ def main() -> None:
         ).result(AS_OF)
     loop = (time.perf_counter() - t0) / loop_n
     memory = batch_memory(table.slice(0, min(args.cases, 200_000)))
+    many = long_case(20_000)
+    long_s = 1e9
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        Case("national", many).result(AS_OF)
+        long_s = min(long_s, time.perf_counter() - t0)
 
     results = {
         "benchmark": "cases",
@@ -236,6 +257,7 @@ def main() -> None:
             "full_us": scalar_now["full"],
             "previous_simple_us": scalar_old["simple"] if scalar_old else None,
             "previous_full_us": scalar_old["full"] if scalar_old else None,
+            "events_20000_s": long_s,
         },
         "batch": {
             "cases": args.cases,

@@ -446,7 +446,7 @@ def run(
         "load_average": [load_before, os.getloadavg()[0]],
         "checks": [
             "POST /cases equals Case.from_dict(...).result(as_of).as_dict() on the timed case",
-            f"POST /cases/batch rows: due and status of all {batch:,} rows equal"
+            f"POST /cases/batch rows: due, status and findings of all {batch:,} rows equal"
             " gkdeadline.batch_cases.cases on the same table in the benchmark process",
             f"POST /cases/batch cases: due and status of all {batch:,} case files equal the rows'",
             "gkdeadline add-workdays 2026-09-28 20 printed 2026-10-30 in every timed run",

@@ -52,7 +52,8 @@ def _rows(path: Path) -> list[dict[str, Any]]:
         return rows
     if path.suffix == ".parquet":
         return pq.read_table(path).to_pylist()
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    text = path.read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.split("\n") if line]
 
 
 def _leftovers(folder: Path) -> list[str]:

@@ -515,11 +515,6 @@ def test_batch_rows_answer_the_batch_output_columns() -> None:
     assert set(_ROW_OUTPUT) <= set(BatchRowResult.model_fields)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library: batch_cases._collect reads bounded[i] / late.out[i] (i unbound) on its"
-    " messages=True and strict=True path, so every such table fails",
-)
 def test_batch_rows_messages_and_strict(http: httpx.Client) -> None:
     rows = [{"id": "late", "received": "2026-09-28", "channel": "post"}]
     body = {"rows": rows, "as_of": "2026-11-23"}

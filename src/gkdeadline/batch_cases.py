@@ -785,7 +785,7 @@ def _replay_all(
     fcode, fev, fa, fb = (np.zeros(fcap, dtype=np.int64) for _ in range(4))
     sp = [np.zeros(ne + 1, dtype=np.int64) for _ in range(4)]
     longest = int((offsets[1:] - offsets[:-1]).max()) + 1 if m else 1
-    w = [np.zeros(longest, dtype=np.int64) for _ in range(10)]
+    w = [np.zeros(longest, dtype=np.int64) for _ in range(11)]
     mask = np.ones(m, dtype=np.bool_) if todo is None else todo.astype(np.bool_)
     k.run_cases(
         ix.cum, ix.ords, ix.unknown_cum, ix.projected_cum, offsets, etype, edate,

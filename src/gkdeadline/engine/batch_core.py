@@ -67,6 +67,7 @@ def run_cases(
     w8: Ints,
     w9: Ints,
     w10: Ints,
+    w11: Ints,
 ) -> int:
     """Replay every case ``c`` with ``todo[c]`` set; returns how many were replayed.
 
@@ -93,7 +94,7 @@ def run_cases(
                 cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
                 INF, NONE, 0, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
                 sp_first, sp_last, sp_kind, sp_counted, e0,
-                w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,
+                w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11,
             )  # fmt: skip
             if out[o0 + O_ERROR] != 0:
                 done += 1
@@ -103,7 +104,7 @@ def run_cases(
             cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
             cutoff, as_of, 0, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
             sp_first, sp_last, sp_kind, sp_counted, e0,
-            w1, w2, w3, w4, w5, w6, w7, w8, w9, w10,
+            w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11,
         )  # fmt: skip
         done += 1
     return done

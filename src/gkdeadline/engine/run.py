@@ -158,7 +158,7 @@ def replay(
     fcap = 2 * n + 8
     fcode, fev, fa, fb = [0] * fcap, [0] * fcap, [0] * fcap, [0] * fcap
     sp = [[0] * m for _ in range(4)]
-    w = [[0] * m for _ in range(10)]
+    w = [[0] * m for _ in range(11)]
     nf = core.replay(
         ix.cum_list,
         ix.ords_list,
