@@ -47,7 +47,7 @@ def span_events(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[tuple[date,
         else:
             opened[party].append(day)
             events.append({"type": "consultation_started", "date": day.isoformat(), "party": party})
-    for party, days in opened.items():  # never answered: the party's own limit ends the span
+    for days in opened.values():  # never answered: the party's own limit ends the span
         for began in days:
             spans.append((began, NAIVE.add_workdays(began, 15)))
     return events, spans
