@@ -204,10 +204,11 @@ def test_coverage_listing(national: Calendar) -> None:
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        (datetime(2026, 10, 9, 10, 0), "datetime"),
-        ("2026/10/09", "YYYY-MM-DD"),
-        ("2026-02-30", "YYYY-MM-DD"),
-        (20261009, "int"),
+        ("2026/10/09", "不是 ISO 日期"),
+        ("2026-02-30", "不存在这一天"),
+        ("2026-W41-5", "不是 ISO 日期"),
+        (20261009, "数字不是日期"),
+        (True, "数字不是日期"),
         (None, "NoneType"),
     ],
 )
@@ -215,7 +216,26 @@ def test_bad_dates_are_refused_by_name(value: object, fragment: str) -> None:
     with pytest.raises(InputError) as info:
         gk.add_workdays(value, 1)  # type: ignore[arg-type]
     assert fragment in str(info.value)
+    assert info.value.code == "date-invalid"
+    assert info.value.message_en.isascii() or "'" in info.value.message_en
     assert isinstance(info.value, gk.GkDeadlineError)
+
+
+def test_moments_are_taken_on_beijing_time() -> None:
+    """One conversion everywhere: an aware datetime counts from its date in Beijing; a naive one
+    is already Beijing time; numpy and pandas timestamps likewise."""
+    from datetime import UTC
+
+    import numpy as np
+    import pandas as pd
+
+    # 2026-09-27 17:30 UTC is 2026-09-28 01:30 in Beijing
+    assert gk.add_workdays(datetime(2026, 9, 27, 17, 30, tzinfo=UTC), 20) == D(2026, 10, 30)
+    assert gk.add_workdays(datetime(2026, 9, 28, 1, 30), 20) == D(2026, 10, 30)
+    assert gk.add_workdays(pd.Timestamp("2026-09-28 01:30", tz="Asia/Shanghai"), 20) == D(
+        2026, 10, 30
+    )
+    assert gk.add_workdays(np.datetime64("2026-09-28"), 20) == D(2026, 10, 30)
 
 
 def test_iso_strings_are_accepted() -> None:

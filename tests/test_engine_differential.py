@@ -185,3 +185,19 @@ def test_changeovers_agree(receipt: date) -> None:
     assert batch_rows([("national", events)], as_of, False) == [
         scalar("national", events, as_of, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "receipt",
+    [date(2026, 12, 15), date(2028, 6, 1), date(2031, 6, 2)],  # bounded, bounded, beyond bounds
+)
+def test_unknown_years_agree(receipt: date) -> None:
+    events = [
+        {"type": "received", "date": receipt.isoformat(), "channel": "in_person"},
+        {"type": "answered", "date": (receipt + timedelta(days=10)).isoformat()},
+    ]
+    as_of = receipt + timedelta(days=40)
+    for profile in ("national", "pengyang-2018"):
+        assert batch_rows([(profile, events)], as_of, False) == [
+            scalar(profile, events, as_of, False)
+        ]

@@ -535,11 +535,6 @@ def test_batch_rows_messages_and_strict(http: httpx.Client) -> None:
     assert strict.get("error", {}).get("code") == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library: the batch engine answers 'paused' without an error for a case the calendar"
-    " cannot cover (received 2031-06-02), where Case raises calendar-missing-year",
-)
 def test_batch_row_beyond_every_bound_is_an_error(http: httpx.Client) -> None:
     rows = [{"id": "far", "received": "2031-06-02", "channel": "post"}]
     out = http.post("/cases/batch", json={"rows": rows, "as_of": "2031-07-01"}).json()
@@ -896,3 +891,17 @@ def test_workers_share_a_tcp_socket_with_nodelay() -> None:
         assert _tcp(sock) is sock
     finally:
         sock.close()
+
+
+def test_importing_the_server_without_fastapi_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    from gkdeadline.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)
+    monkeypatch.delitem(sys.modules, "gkdeadline.server")
+    with pytest.raises(MissingDependencyError) as info:
+        importlib.import_module("gkdeadline.server")
+    assert info.value.extra == "server" and "gkdeadline[server]" in str(info.value)

@@ -820,7 +820,10 @@ def _collect(
     shift = first_ordinal - EPOCH_ORDINAL
     out = raw.out.copy()
     bounded = unknown & (early is not None)
-    if early is not None:
+    if early is not None:  # the bounds must know every day they need, as in Case
+        bounded &= (early.out[:, core.O_FLAGS] & UNKNOWN) == 0
+        if late is not None:
+            bounded &= (late.out[:, core.O_FLAGS] & UNKNOWN) == 0
         out[bounded] = early.out[bounded]
     err = out[:, core.O_ERROR]
     # cases the calendar cannot answer at all (no bounds): the coverage error, as Case raises it

@@ -505,6 +505,12 @@ def _csv_header(records: _CsvRecords, path: Path, codec: str) -> list[str]:
         problem = head.problem
         if head.number != 1:
             why_zh, why_en = "第一行是空行", "the first line is blank"
+        elif (
+            problem is not None
+            and problem.code == "encoding-invalid"
+            and "--encoding" in problem.zh
+        ):
+            why_zh, why_en = problem.zh, problem.en
         elif problem is not None and problem.code == "encoding-invalid":
             hint = " gbk" if codec == "utf-8" else " utf-8"
             why_zh = f"{problem.zh}；请用 --encoding{hint} 指定文件的编码"

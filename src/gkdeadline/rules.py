@@ -44,6 +44,7 @@ from gkdeadline.periods import (
     lead_start,
     period_end,
 )
+from gkdeadline.timeconv import parse_iso_date, to_moment
 
 Kind = Literal[
     "period",
@@ -304,6 +305,45 @@ class Rule(BaseModel):
             return f"提前 {d}"
         return str(d)
 
+    def as_json(self) -> dict[str, object]:
+        """The catalogue's JSON shape (stable keys: ``gkdeadline rules --json``, the HTTP
+        service's ``/rules``)."""
+        ex = self.example
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "topic": self.topic,
+            "source": self.source,
+            "document": self.document,
+            "article": self.article,
+            "quote": self.quote,
+            "jurisdiction": self.jurisdiction,
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "duration": self.duration.model_dump() if self.duration else None,
+            "fixed_date": self.fixed_date,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "bound": self.bound,
+            "count": self.count,
+            "trigger": self.trigger,
+            "obligor": self.obligor,
+            "excludes": list(self.excludes),
+            "counts": list(self.counts),
+            "restarts_on": list(self.restarts_on) if self.restarts_on is not None else None,
+            "extension": self.extension,
+            "extends": self.extends,
+            "basis": self.basis,
+            "transition": self.transition,
+            "limit": self.limit_text(),
+            "note": self.note,
+            "example": (
+                {"from": ex.start.isoformat(), "due": ex.due.isoformat()}
+                if ex is not None
+                else None
+            ),
+        }
+
     def effective_text(self) -> str:
         a = self.effective_from.isoformat() if self.effective_from else "未载明"
         b = self.effective_to.isoformat() if self.effective_to else "今"
@@ -473,19 +513,21 @@ def _projected(cal: Calendar, a: date | datetime, b: date | datetime) -> bool:
 
 
 def parse_start(value: date | datetime | str) -> date | datetime:
-    """A trigger: a date, a datetime, or its ISO text (``YYYY-MM-DD`` or with a time)."""
-    if isinstance(value, datetime | date):
+    """A trigger: a date, a datetime (naive: Beijing time), or its ISO text (``YYYY-MM-DD``, or
+    with a time); the conversions of :mod:`gkdeadline.timeconv`."""
+    if isinstance(value, datetime):
+        return to_moment(value, "start")
+    if isinstance(value, date):
         return value
     if isinstance(value, str):
         text = value.strip()
-        try:
-            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-        except ValueError:
-            raise InputError(
-                f"start {value!r} is neither a date (YYYY-MM-DD) nor a moment"
-                " (YYYY-MM-DDTHH:MM+08:00)"
-            ) from None
-    raise InputError(f"start {value!r} is a {type(value).__name__}; pass a date or datetime")
+        return parse_iso_date(text, "start") if len(text) == 10 else to_moment(text, "start")
+    raise InputError(
+        f"start {value!r} 是 {type(value).__name__}，不是日期或时刻",
+        code="date-invalid",
+        message_en=f"start {value!r} is a {type(value).__name__}; pass a date or datetime",
+        field="start",
+    )
 
 
 def _no_date_message(rule: Rule) -> str:

@@ -51,7 +51,7 @@ except ImportError:
 
 from gkdeadline import __version__
 from gkdeadline.calendar import Calendar, YearSchedule, collecting_projected, load_schedule
-from gkdeadline.calendar.regions import REGIONS, missing_years
+from gkdeadline.calendar.regions import REGIONS, missing_years, region_key
 from gkdeadline.calendar.sources import reload_schedules, schedule_dirs
 from gkdeadline.case import Case, CaseFile
 from gkdeadline.engine.result import CaseResult
@@ -519,8 +519,9 @@ def check_schedule_folder() -> tuple[YearSchedule, ...]:
     with them — without replacing what is loaded. Raises the library's error if a file is bad,
     so a reload never leaves the service without a calendar."""
     found = tuple(load_schedule(f) for f in _schedule_files())
-    for region in (None, *REGIONS):  # as Calendar(region=...) would combine them
-        Calendar(found, region=region, configured=False).last_day()
+    for region in (None, *REGIONS):  # as Calendar(region=...) combines them: own region only
+        mine = [s for s in found if s.region is None or region_key(s.region) == region]
+        Calendar(mine, region=region, configured=False).last_day()
     return found
 
 

@@ -15,6 +15,7 @@ Errors are :class:`~gkdeadline.errors.InputError` with code ``date-invalid`` nam
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,14 +23,29 @@ from zoneinfo import ZoneInfo
 from gkdeadline.errors import InputError
 
 CHINA = ZoneInfo("Asia/Shanghai")  # the offices' clock, whatever the server's timezone
+# YYYY-MM-DD, then T or a space, HH:MM[:SS[.ffffff]], and an optional offset or Z
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+_WHY_EN = {
+    "不是 ISO 日期": "not an ISO date",
+    "不存在这一天": "no such day",
+    "缺少日期": "no date",
+    "缺少日期（NaT）": "no date (NaT)",
+    "数字不是日期": "a number is not a date",
+    "不是 ISO 日期或时间（如 2026-10-01T08:30+08:00）": (
+        "not an ISO date or time (e.g. 2026-10-01T08:30+08:00)"
+    ),
+}
 
 
 def _bad(value: object, what: str, why: str) -> InputError:
     shown = value if isinstance(value, str) else repr(value)
+    why_en = _WHY_EN.get(why, why if why.isascii() else f"{type(value).__name__} is not a date")
     return InputError(
         f"{what} {shown!s}：{why}；请写成 YYYY-MM-DD（如 2026-09-28）",
         code="date-invalid",
-        message_en=f"{what} {value!r}: {why}; write it as YYYY-MM-DD",
+        message_en=f"{what} {value!r}: {why_en}; write it as YYYY-MM-DD",
         field=what,
         value=value if isinstance(value, str | int | float) else repr(value),
     )
@@ -93,6 +109,8 @@ def to_moment(value: Any, what: str = "start") -> datetime:
         t = value.strip()
         if len(t) == 10:
             return datetime.combine(parse_iso_date(t, what), time(), CHINA)
+        if not _MOMENT.fullmatch(t):  # fromisoformat alone would take 20260928 or 2026W401
+            raise _bad(value, what, "不是 ISO 日期或时间（如 2026-10-01T08:30+08:00）")
         try:
             m = datetime.fromisoformat(t)
         except ValueError:

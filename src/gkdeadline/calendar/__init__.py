@@ -42,20 +42,30 @@ __all__ = [
     "workdays_between",
 ]
 
-_default: Calendar | None = None
+_default: Calendar | None = None  # set by set_default_calendar
+_built: tuple[int, Calendar] | None = None  # the default built here, and for which schedules
 
 
 def default_calendar() -> Calendar:
-    """The calendar the module-level functions use (built lazily)."""
-    global _default  # noqa: PLW0603  (one process-wide default, like decimal's context)
-    if _default is None:
-        _default = Calendar()
-    return _default
+    """The calendar the module-level functions use: the one given to
+    :func:`set_default_calendar`, else the built-in national calendar with the configured
+    schedule folder (rebuilt after :func:`gkdeadline.calendar.sources.reload_schedules`)."""
+    global _built  # noqa: PLW0603  (an immutable value, replaced whole)
+    if _default is not None:
+        return _default
+    from gkdeadline.calendar.sources import configured_schedules, generation
+
+    configured_schedules()  # reads the folder on first use (and bumps the generation)
+    built = _built
+    if built is None or built[0] != generation():
+        built = (generation(), Calendar())
+        _built = built
+    return built[1]
 
 
 def set_default_calendar(calendar: Calendar | None) -> None:
     """Make ``calendar`` the default (``None`` restores the built-in national calendar)."""
-    global _default  # noqa: PLW0603
+    global _default  # noqa: PLW0603  (one process-wide default, like decimal's context)
     _default = calendar
 
 

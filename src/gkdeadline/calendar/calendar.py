@@ -20,6 +20,7 @@ Counting conventions (see ``docs/concepts.md``):
 from __future__ import annotations
 
 import bisect
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ from gkdeadline.errors import (
     ProjectedCalendarWarning,
     ScheduleError,
 )
+from gkdeadline.timeconv import to_date
 
 T = TypeVar("T")
 
@@ -75,16 +77,26 @@ def collecting_projected() -> Iterator[list[tuple[date, date]]]:
         _PROJECTED_SINK.reset(token)
 
 
+_SHARED_LOCK = threading.Lock()
+
+
 def _shared(
     store: dict[tuple[object, ...], T], key: tuple[object, ...], build: Callable[[], T]
 ) -> T:
-    """``store[key]``, built on first use; the oldest entry goes when the store is full."""
+    """``store[key]``, built on first use; the oldest entry goes when the store is full.
+
+    Built outside the lock (two threads may both build an equal index, harmless); inserting and
+    evicting happen under it, so threads of a web server never see a half-updated store.
+    """
     found = store.get(key)
     if found is None:
-        found = build()
-        if len(store) >= _CACHE_SIZE:
-            store.pop(next(iter(store)))
-        store[key] = found
+        built = build()
+        with _SHARED_LOCK:
+            found = store.get(key)
+            if found is None:
+                while len(store) >= _CACHE_SIZE:
+                    store.pop(next(iter(store)))
+                store[key] = found = built
     return found
 
 
@@ -95,27 +107,12 @@ def today(now: datetime | None = None) -> date:
 
 
 def as_date(value: object, what: str = "date") -> date:
-    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string; refuse anything else by name."""
+    """A date from a ``date``, an ISO ``YYYY-MM-DD`` string, a ``datetime`` (its Beijing date),
+    a ``pandas.Timestamp`` or a ``numpy.datetime64`` — :func:`gkdeadline.timeconv.to_date`, the
+    one conversion every path uses."""
     if type(value) is date:
         return value
-    if isinstance(value, datetime):
-        raise InputError(
-            f"{what} {value!r} is a datetime; pass a date. For a moment in time, convert it"
-            " first: value.astimezone(ZoneInfo('Asia/Shanghai')).date()"
-        )
-    if isinstance(value, date):
-        return date(value.year, value.month, value.day)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) != 10:
-                raise ValueError
-            return date.fromisoformat(text)
-        except ValueError:
-            raise InputError(
-                f"{what} {value!r} is not an ISO date; write it as YYYY-MM-DD"
-            ) from None
-    raise InputError(f"{what} {value!r} is a {type(value).__name__}; pass a datetime.date")
+    return to_date(value, what)
 
 
 def as_int(value: object, what: str = "n") -> int:
@@ -187,7 +184,13 @@ class Calendar:
     ) -> None:
         self._region = region_key(region) if region is not None else None
         if configured:  # the deployment's own schedule folder (gkdeadline.calendar.sources)
-            schedules = (*configured_schedules(), *schedules)
+            mine = [  # national files, and regional files of this calendar's region only
+                s
+                for s in configured_schedules()
+                if s.region is None
+                or (self._region is not None and region_key(s.region) == self._region)
+            ]
+            schedules = (*mine, *schedules)
         # ``national`` replaces the built-in schedules as the base (years withheld or filled,
         # e.g. by the bounds of gkdeadline.calendar.bounds); ``schedules`` still override it.
         self._base = None if national is None else tuple(national)

@@ -29,6 +29,7 @@ ENV = "GKDEADLINE_SCHEDULES"
 
 _LOCK = threading.Lock()
 _LOADED: tuple[str, tuple[YearSchedule, ...]] | None = None  # (the variable's value, schedules)
+_GENERATION = 0
 
 
 def user_schedule_dir() -> Path:
@@ -60,20 +61,35 @@ def _files() -> list[Path]:
 def configured_schedules() -> tuple[YearSchedule, ...]:
     """The schedules in the configured folders (read once per process and per value of the
     environment variable; :func:`reload_schedules` reads them again)."""
-    global _LOADED  # noqa: PLW0603  (a cache of files on disk, replaced whole under the lock)
-    key = os.environ.get(ENV, "") + os.pathsep + os.environ.get("XDG_CONFIG_HOME", "")
+    global _LOADED, _GENERATION  # noqa: PLW0603  (a cache of files on disk, replaced whole)
+    key = _key()
     found = _LOADED
     if found is not None and found[0] == key:
         return found[1]
+    schedules = tuple(load_schedule(f) for f in _files())
     with _LOCK:
-        schedules = tuple(load_schedule(f) for f in _files())
         _LOADED = (key, schedules)
+        _GENERATION += 1
         return schedules
 
 
+def _key() -> str:
+    return os.environ.get(ENV, "") + os.pathsep + os.environ.get("XDG_CONFIG_HOME", "")
+
+
 def reload_schedules() -> tuple[YearSchedule, ...]:
-    """Forget what was read and read the folders again (after saving a new notice)."""
-    global _LOADED  # noqa: PLW0603
+    """Read the folders again (after saving a new notice). Every file is read and checked
+    first: if one is bad, the error is raised and the schedules already loaded stay in use."""
+    global _LOADED, _GENERATION  # noqa: PLW0603  (replaced whole, under the lock)
+    key = _key()
+    schedules = tuple(load_schedule(f) for f in _files())  # raises before anything changes
     with _LOCK:
-        _LOADED = None
-    return configured_schedules()
+        _LOADED = (key, schedules)
+        _GENERATION += 1
+    return schedules
+
+
+def generation() -> int:
+    """A number that changes whenever the configured schedules are read again (so a default
+    calendar built before a reload knows it is stale)."""
+    return _GENERATION

@@ -77,7 +77,7 @@ def _progress(label: str) -> Iterator[Any]:
     default=200_000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Input rows per chunk (whole cases; memory stays flat).",
+    help="Input rows per chunk (whole cases; bounds the engine's working memory).",
 )
 @schedule_options
 def report_cmd(

@@ -23,40 +23,8 @@ from gkdeadline.timeconv import today
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:
-    """The catalogue's JSON shape (stable keys; see docs/cli.md)."""
-    ex = rule.example
-    return {
-        "id": rule.id,
-        "title": rule.title,
-        "kind": rule.kind,
-        "topic": rule.topic,
-        "source": rule.source,
-        "document": rule.document,
-        "article": rule.article,
-        "quote": rule.quote,
-        "jurisdiction": rule.jurisdiction,
-        "effective_from": rule.effective_from.isoformat() if rule.effective_from else None,
-        "effective_to": rule.effective_to.isoformat() if rule.effective_to else None,
-        "duration": rule.duration.model_dump() if rule.duration else None,
-        "fixed_date": rule.fixed_date,
-        "deadline": rule.deadline.isoformat() if rule.deadline else None,
-        "bound": rule.bound,
-        "count": rule.count,
-        "trigger": rule.trigger,
-        "obligor": rule.obligor,
-        "excludes": list(rule.excludes),
-        "counts": list(rule.counts),
-        "restarts_on": list(rule.restarts_on) if rule.restarts_on is not None else None,
-        "extension": rule.extension,
-        "extends": rule.extends,
-        "basis": rule.basis,
-        "transition": rule.transition,
-        "limit": rule.limit_text(),
-        "note": rule.note,
-        "example": (
-            {"from": ex.start.isoformat(), "due": ex.due.isoformat()} if ex is not None else None
-        ),
-    }
+    """The catalogue's JSON shape (:meth:`gkdeadline.rules.Rule.as_json`)."""
+    return rule.as_json()
 
 
 @click.command("rules")

@@ -239,8 +239,7 @@ def _rebuild(
     for i in range(start, ncs):
         f, last = cs_first[i], cs_last[i]
         if nb > p and f <= bl[nb - 1] + 1:
-            if last > bl[nb - 1]:
-                bl[nb - 1] = last
+            bl[nb - 1] = max(bl[nb - 1], last)
         else:
             if nb > p:  # close the previous block: its workdays enter the prefix
                 w, fl = _wd(cum, bf[nb - 1], bl[nb - 1])
@@ -273,8 +272,7 @@ def _add_span(
     cs_last[ncs] = last
     flag = EXACT
     if nb > 0 and f <= bl[nb - 1] + 1:
-        if last > bl[nb - 1]:
-            bl[nb - 1] = last
+        bl[nb - 1] = max(bl[nb - 1], last)
     else:
         if nb > 0:
             if bl[nb - 1] >= INF:  # cannot happen: everything later merges into an open block
@@ -662,7 +660,9 @@ def replay(
                     corr_sp = nsp
                     nsp += 1
                     corr_span = ncs
-                    ncs, nb, fl = _add_span(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF)
+                    ncs, nb, fl = _add_span(
+                        cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF
+                    )
                     flags |= fl
         elif t == EV_CORR_SET:
             until = ep0[k]
@@ -732,7 +732,9 @@ def replay(
                 qa_tail += 1
             nsp += 1
             if counted:
-                ncs, nb, fl = _add_span(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, limit)
+                ncs, nb, fl = _add_span(
+                    cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, limit
+                )
                 flags |= fl
             else:
                 step_info[k] = I_NOT_COUNTED
@@ -788,7 +790,9 @@ def replay(
                 nsp += 1
                 if counted:
                     sus_cs = ncs
-                    ncs, nb, fl = _add_span(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF)
+                    ncs, nb, fl = _add_span(
+                        cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF
+                    )
                     flags |= fl
                 else:
                     sus_cs = -1
@@ -828,7 +832,9 @@ def replay(
                     fee_sp = nsp
                     nsp += 1
                     fee_cs = ncs
-                    ncs, nb, fl = _add_span(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF)
+                    ncs, nb, fl = _add_span(
+                        cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF
+                    )
                     flags |= fl
         elif t == EV_FEE_PAID or t == EV_FEE_LAPSED:
             if not fee_open:
