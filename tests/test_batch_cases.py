@@ -201,15 +201,6 @@ def test_batch_agrees_with_the_scalar_engine(sample: list[dict[str, Any]], offse
         assert b == s, row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine/core.py replay(steps=0), used by the batch engine: 'if not steps: continue' skips"
-        " the _rebuild that keeps only the last block of spans stale, so a span started after a"
-        " span that ended early (consultation_ended) merges against the stale end and the deadline"
-        " comes out wrong (here: none at all, and a late answer counted as on time)"
-    ),
-)
 def test_a_span_after_a_shortened_span_matches_the_scalar_engine() -> None:
     # 彭阳 (期限中止 excluded): the consultation 09-02 … 09-07 ends before the third party's
     # limit (09-24); the deadline is 2019-09-26; a suspension starting 09-27 is too late to
@@ -351,14 +342,6 @@ def test_no_row_is_lost_and_errors_say_why() -> None:
     assert "extension-after-deadline" in out.column("findings").to_pylist()[5]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "batch_cases: a row whose computation reaches beyond every calendar bound gets an"
-        " invented result (status 'paused', or 'overdue' with 0 workdays late) where Case raises"
-        " calendar-missing-year; the bounded replays' UNKNOWN flags are not checked"
-    ),
-)
 def test_a_year_beyond_every_bound_is_a_calendar_error_row() -> None:
     out = cases(
         pa.table({"received": ["2030-03-20", "2026-09-28"], "channel": ["post", "post"]}),

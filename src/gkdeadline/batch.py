@@ -1,9 +1,9 @@
 """Many dates at once: the scalar semantics over numpy ``datetime64[D]`` arrays.
 
-Same counting rules and same errors as :class:`gkdeadline.Calendar`; the first offending element
+Same counting rules and same errors as `gkdeadline.Calendar`; the first offending element
 is named by its position. Each function is one compiled pass over the elements
-(:mod:`gkdeadline.calendar.vector_kernels`), running the scalar kernels of
-:mod:`gkdeadline.calendar.kernels` on every element and writing straight into the output — so
+(`gkdeadline.calendar.vector_kernels`), running the scalar kernels of
+`gkdeadline.calendar.kernels` on every element and writing straight into the output — so
 the batch and scalar paths cannot disagree, and no full-length temporary array is made:
 ``datetime64[D]`` input is read in place, anything else (other units, ISO strings,
 non-contiguous arrays, broadcast operands) is converted chunk by chunk. Pass ``out=`` to reuse
@@ -13,8 +13,8 @@ are unspecified. numba is imported on the first call, not on ``import gkdeadline
 The masked kernels (``add_masked``, ``between_masked``) report problems per element instead of
 raising; the batch case engine builds on them.
 
-Batch *cases* (tables of requests) live in :mod:`gkdeadline.batch_cases` and are re-exported
-here as :func:`cases`.
+Batch *cases* (tables of requests) live in `gkdeadline.batch_cases` and are re-exported
+here as `cases`.
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ def _warn_projected(count: int) -> None:
 def is_workday(
     dates: Any, calendar: Calendar | None = None, *, out: BoolArray | None = None
 ) -> BoolArray:
-    """Elementwise :meth:`Calendar.is_workday`; ``out``: a bool array to write into."""
+    """Elementwise `Calendar.is_workday`; ``out``: a bool array to write into."""
     cal = calendar or default_calendar()
     arr = _date_array(dates, "dates")
     shape = arr.shape
@@ -290,7 +290,7 @@ def is_workday(
 def add_workdays(
     dates: Any, n: Any, calendar: Calendar | None = None, *, out: DateArray | None = None
 ) -> DateArray:
-    """Elementwise :meth:`Calendar.add_workdays`; ``n`` an int or an array matching the dates.
+    """Elementwise `Calendar.add_workdays`; ``n`` an int or an array matching the dates.
 
     ``out``: a ``datetime64[D]`` array of the dates' shape to write into (and return).
     """
@@ -328,7 +328,7 @@ def add_workdays(
 def workdays_between(
     a: Any, b: Any, calendar: Calendar | None = None, *, out: IntArray | None = None
 ) -> IntArray:
-    """Elementwise :meth:`Calendar.workdays_between`: workdays in ``(a, b]``, negative if b < a.
+    """Elementwise `Calendar.workdays_between`: workdays in ``(a, b]``, negative if b < a.
 
     ``a`` and ``b`` broadcast against each other; ``out``: an int64 array of that shape.
     """
@@ -440,7 +440,7 @@ def to_dates(values: DateArray) -> list[date]:
 
 
 def cases(table: Any, **kw: Any) -> Any:
-    """Deadlines, status and errors for a table of cases; see :func:`gkdeadline.batch_cases.cases`."""
+    """Deadlines, status and errors for a table of cases; see `gkdeadline.batch_cases.cases`."""
     from gkdeadline.batch_cases import cases as _cases
 
     return _cases(table, **kw)

@@ -123,7 +123,15 @@ class RowErrors:
     def ok(self) -> B:
         return np.asarray(self.code == None, dtype=bool)  # noqa: E711  (object array)
 
+    def copy(self) -> RowErrors:
+        out = RowErrors(self.n)
+        out.code = self.code.copy()
+        out.text = self.text.copy()
+        return out
+
     def add(self, mask: B, code: str, message: Callable[..., tuple[str, str]]) -> None:
+        if not mask.any():
+            return
         for i in np.flatnonzero(mask & self.ok):
             zh, _en = message(int(i))
             self.code[i] = code
@@ -615,7 +623,7 @@ def compute_long(
     """Every case of ``long``, computed by the compiled core."""
     cat = catalogue or default_catalogue()
     n = long.n_cases
-    errors = long.errors
+    errors = long.errors.copy()  # the caller's ``long`` is left as it was
     day = as_of or today()
     res = Outputs(
         due=np.full(n, NAT, dtype=np.int64),

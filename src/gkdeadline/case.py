@@ -1,13 +1,13 @@
 """The request case engine's API: a 依申请公开 request's events in, its result out.
 
 Record, don't refuse: a case stores what the agency actually did, including what it did wrong.
-Events are replayed in date order (same-day order from :mod:`gkdeadline.events`, whatever order
+Events are replayed in date order (same-day order from `gkdeadline.events`, whatever order
 they are given in); the rules in force on the receipt date decide what each event means
-(:mod:`gkdeadline.engine.params`); one core computes the result
-(:mod:`gkdeadline.engine.core`), the same code the batch engine runs compiled. A violation — an
+(`gkdeadline.engine.params`); one core computes the result
+(`gkdeadline.engine.core`), the same code the batch engine runs compiled. A violation — an
 extension granted after the deadline, a late correction notice — is a *finding* with its code and
 the rule broken, and its legal consequence is computed; only impossible data (an answer before
-the request, 2026-02-30) is a :class:`~gkdeadline.errors.CaseError`. ``strict=True`` turns
+the request, 2026-02-30) is a `CaseError`. ``strict=True`` turns
 violations into errors for systems that validate input.
 
 See ``docs/cases.md`` and ``docs/events/`` for each event type and its article.
@@ -136,14 +136,38 @@ def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventMode
 class Case:
     """A request case. Build it from events, or add them one at a time as a case system would.
 
-    >>> c = Case("national", [{"type": "received", "date": "2026-09-28", "channel": "in_person"}])
-    >>> c.due
-    datetime.date(2026, 10, 30)
+    Events are replayed in date order, whatever order they are given in; impossible data raises
+    `CaseError` (at construction, or in `add`, which then leaves the case unchanged). The
+    agency's violations are not errors: they are `Finding`s in the result.
 
-    ``profile``: a profile id or :class:`~gkdeadline.profiles.Profile`; ``calendar``: the working
-    calendar (default: the profile's, with ``schedules`` loaded and ``projection`` if asked);
-    ``catalogue``: where profile ids are looked up (default: the process default catalogue);
-    ``strict``: violations raise :class:`~gkdeadline.errors.CaseError` instead of being findings.
+    Example:
+        >>> c = Case("national", [{"type": "received", "date": "2026-09-28", "channel": "in_person"}])
+        >>> c.due
+        datetime.date(2026, 10, 30)
+
+    Args:
+        profile: A profile id (looked up in ``catalogue``) or a `Profile` object.
+        events: The events so far: dicts in the JSON shape of ``docs/events/`` or event models
+            (`gkdeadline.events`).
+        calendar: The working calendar. Default: the profile's (national, or its region's), with
+            the schedule folder (``GKDEADLINE_SCHEDULES``), ``schedules`` and, if asked, the
+            projection.
+        schedules: Extra year schedules for this case only (`load_schedule`), e.g. next year's
+            notice before it is in the schedule folder.
+        projection: Project years that have no State Council notice yet; results that rely on a
+            projected day are flagged (``projected``, finding ``projected-calendar``).
+        case_id: The caller's id of the case, returned untouched as the result's ``id``.
+        catalogue: Where profile ids are looked up (default: the process default catalogue, see
+            `register`).
+        strict: Violations (findings of severity ``violation``) raise `CaseError` instead of
+            being findings: for systems that validate input as it is entered.
+        applicant: The applicant's type (``natural-person``, ``business`` …), for the annual
+            report's columns.
+        extra: The caller's own fields, kept untouched and returned in every output.
+
+    Raises:
+        CaseError: An event is malformed or impossible (code, ``event_index``, ``field``).
+        ProfileError: ``profile`` is not a known profile id.
     """
 
     def __init__(
@@ -176,6 +200,8 @@ class Case:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], **kw: Any) -> Case:
+        """A case from a case file already parsed (``{"profile", "id", "applicant", "extra",
+        "events"}``); keyword arguments as for `Case` (``calendar``, ``strict`` …)."""
         try:
             cf = CaseFile.model_validate(data)
         except ValidationError as exc:
@@ -200,6 +226,7 @@ class Case:
 
     @classmethod
     def from_json(cls, text: str, **kw: Any) -> Case:
+        """A case from the text of a case file (JSON; duplicate keys are refused)."""
         if len(text) > MAX_CASE_BYTES:
             raise CaseError(
                 f"案件文件有 {len(text):,} 个字符，超过上限 {MAX_CASE_BYTES:,}",
@@ -232,6 +259,7 @@ class Case:
 
     @classmethod
     def from_file(cls, path: str | Path, **kw: Any) -> Case:
+        """A case from a case file (UTF-8 JSON)."""
         p = Path(path)
         text = read_utf8(p, "case", CaseError)
         return cls.from_json(text, **kw)
@@ -270,6 +298,7 @@ class Case:
 
     @property
     def events(self) -> tuple[EventModel, ...]:
+        """The events as validated models, in the order they were given."""
         return tuple(self._events)
 
     def to_dict(self) -> dict[str, Any]:
@@ -315,14 +344,17 @@ class Case:
         return self._result(None).due
 
     def status(self, as_of: date | str | Any = None) -> Status:
+        """The status on ``as_of`` (default: today in China); see `CaseResult.status`."""
         return self.result(as_of).status
 
     @property
     def trail(self) -> tuple[Step, ...]:
+        """The audit trail after all events: one `Step` per event."""
         return tuple(self._result(None).trail)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
+        """The findings after all events (violations and notices)."""
         return tuple(self._result(None).findings)
 
 

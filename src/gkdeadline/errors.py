@@ -1,6 +1,6 @@
 """The library's exceptions and warnings.
 
-Every error gkdeadline raises on purpose is a :class:`GkDeadlineError`, so a case-handling
+Every error gkdeadline raises on purpose is a `GkDeadlineError`, so a case-handling
 system can catch one class; each subclass says which layer refused the input. Messages name
 the offending value and say what to do about it.
 """
@@ -13,7 +13,7 @@ from datetime import date
 class GkDeadlineError(Exception):
     """Base class of every error gkdeadline raises on purpose.
 
-    Errors are data: ``code`` is stable (the table in :mod:`gkdeadline.problems` and
+    Errors are data: ``code`` is stable (the table in `gkdeadline.problems` and
     ``docs/errors.md``), ``message_zh`` is what ``str()`` shows (Chinese first), ``message_en`` the
     English gloss, and where they apply ``event_index`` / ``row`` (which input), ``field`` /
     ``value`` (what was wrong) and ``rule_id`` / ``citation`` (which rule was broken).

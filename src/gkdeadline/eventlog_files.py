@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,6 @@ import numpy.typing as npt
 
 from gkdeadline.batch_cases import (
     NAT,
-    Long,
     Outputs,
     RowErrors,
     attach,
@@ -136,14 +134,6 @@ def _cuts(case: I64, chunk_rows: int) -> list[tuple[int, int]]:
         out.append((begin, end))
         begin = end
     return out
-
-
-def _fresh(long: Long) -> Long:
-    """The same long form with its own copy of the error arrays (compute_long fills them)."""
-    e = RowErrors(long.n_cases)
-    e.code = long.errors.code.copy()
-    e.text = long.errors.text.copy()
-    return replace(long, errors=e)
 
 
 def _global_rows(texts: S, error_row: I64, rows: I64, label: Callable[[int], str]) -> None:
@@ -711,7 +701,7 @@ def _facts_chunk(
             in_text[bad] = [f"{name} 在同一案件的各行中不一致" for _ in range(int(bad.sum()))]
     runs: dict[str, Outputs] = {}
     for name, d in [("", day), *cps.items()]:
-        runs[name] = compute_long(_fresh(long), as_of=d, **kw)
+        runs[name] = compute_long(long, as_of=d, **kw)
     main = runs[""]
     _global_rows(main.error, error_row.copy(), rows, label)
     err_rows = np.where(error_row >= 0, rows[np.maximum(error_row, 0)], -1)

@@ -1,14 +1,14 @@
 """What can happen to a request, defined once per event type.
 
-Each :class:`EventSpec` is the single definition of one event type: its pydantic model (the
+Each `EventSpec` is the single definition of one event type: its pydantic model (the
 shape of the JSON event), its number and same-day order for the engine, the kernel parameters
 it carries, the columns of the one-row batch schema, the rule topics it touches and its
-documentation. The scalar engine (:class:`gkdeadline.case.Case`), the batch engine
-(:mod:`gkdeadline.batch_cases`), the event docs (``docs/events/``) and the JSON Schemas are all
+documentation. The scalar engine (`gkdeadline.case.Case`), the batch engine
+(`gkdeadline.batch_cases`), the event docs (``docs/events/``) and the JSON Schemas are all
 built from these specs.
 
 Order: the engine replays events by date; events on the same day happen in the order of
-:data:`SPECS` (``rank``), and events of the same type on the same day in the order given. So a
+`SPECS` (``rank``), and events of the same type on the same day in the order given. So a
 correction requested and received on one day is requested first, whatever order a file lists
 them in — the scalar and the batch engine cannot disagree on it.
 
@@ -189,6 +189,20 @@ class Param:
 
 @dataclass(frozen=True)
 class EventSpec:
+    """The single definition of one event type (`SPECS` lists them in same-day order).
+
+    Attributes:
+        type: The event type, as written in ``"type"`` (``received``, ``extension`` …).
+        num: The engine's number for it (stable).
+        model: The pydantic model of the JSON event.
+        title: Its name in Chinese.
+        topics: The rule topics that govern it (its citations in the docs and trails).
+        meaning: What it means, in Chinese (``docs/events/<type>.md``).
+        example: An example event.
+        params: The fields the engine reads, with their batch columns.
+        date_column: Its date column in the one-row batch schema.
+    """
+
     type: str
     num: int  # the engine's number for it (stable)
     model: builtins.type[EventModel]

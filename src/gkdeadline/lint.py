@@ -1,6 +1,6 @@
 """Conflicts between a local profile and the national baseline, and between two profiles.
 
-:func:`lint` reports, with both citations, on a given date:
+`lint` reports, with both citations, on a given date:
 
 * ``superseded`` — the local rule restates a national text that is no longer in force (彭阳's
   15+15 rests on the 2008 条例; its 3-month 行政诉讼 limit on the 1989 行政诉讼法);

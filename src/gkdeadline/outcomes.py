@@ -3,8 +3,8 @@ annual-report format counts them (国办公开办函〔2021〕30号, 政府信�
 
 An ``answered`` event may carry ``outcome`` (one of :data:`OUTCOMES`); a case may carry
 ``applicant`` (one of :data:`APPLICANTS`). ``gkdeadline report`` builds the yearly table from them.
-The labels are the format's own words (verified against the format's text, see
-``docs/legal-sources.md``).
+The labels follow the format as reproduced in secondary sources; the official attachment of
+30号 itself was not available to check them against (see ``docs/legal-sources.md``, §5).
 """
 
 from __future__ import annotations

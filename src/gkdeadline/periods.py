@@ -1,6 +1,6 @@
 """Periods and how they are counted (``docs/concepts.md``, regulations §3).
 
-A :class:`Duration` is an amount of one unit. Counting conventions:
+A `Duration` is an amount of one unit. Counting conventions:
 
 * **start day excluded**: a period "自X之日起" begins the day after X, whatever X is;
 * **workdays**: the n-th working day after X (the calendar's makeup days count, holidays do not);

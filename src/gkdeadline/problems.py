@@ -1,10 +1,10 @@
 """Every problem a case can have, once: a stable code, its severity, its wording, its rule.
 
-The case engine (scalar and batch alike, :mod:`gkdeadline.engine`) reports problems as numbers
+The case engine (scalar and batch alike, `gkdeadline.engine`) reports problems as numbers
 with up to two arguments; this table turns them into data people read:
 
 * ``error`` — impossible data (answered before received, a correction received that was never
-  requested): the case cannot be computed and the caller gets a :class:`~gkdeadline.errors.CaseError`
+  requested): the case cannot be computed and the caller gets a `CaseError`
   (or, in batch, an error row) with this code;
 * ``violation`` — the agency broke a rule (an extension granted after the deadline, a late
   correction notice, an answer after the deadline): recorded as a *finding* with the rule broken
@@ -31,6 +31,21 @@ SEVERITY_ZH = {"error": "错误", "violation": "违规", "notice": "提示"}
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem a case can have (a row of ``docs/errors.md``).
+
+    Attributes:
+        num: The engine's number for it (stable; never reused).
+        code: The stable code, e.g. ``extension-after-deadline``.
+        severity: ``error`` (impossible data), ``violation`` (the agency broke a rule) or
+            ``notice``.
+        topic: The rule topic whose citation goes with it (looked up in the case's profile on
+            the receipt date).
+        zh: The Chinese wording, a `str.format` template over ``args`` (and ``{limit}``, the
+            rule's limit).
+        en: The English wording.
+        args: The template's arguments and their kinds.
+    """
+
     num: int  # the kernel's number for it (stable; never reuse a number)
     code: str
     severity: Severity

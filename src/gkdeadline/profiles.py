@@ -3,12 +3,12 @@
 A profile is read from a TOML or JSON file (the built-in catalogue uses the same format, see
 ``src/gkdeadline/catalogue/``). It has its own rules, may ``include`` other profiles' rules, names
 a regional calendar, and falls back to another profile (``national`` by default) for topics it
-does not regulate. :meth:`Profile.rule_for` picks the rule in force on the triggering date, so
+does not regulate. `Profile.rule_for` picks the rule in force on the triggering date, so
 ``national`` answers 15+15 for a request received on 2019-05-14 and 20+20 from 2019-05-15.
 
 The file format is published as JSON Schema (``gkdeadline schema``; ``docs/profile.schema.json``).
 Files are parsed with ``tomllib`` / ``json`` only — no ``eval``, no custom tags — and a bad file
-gets a :class:`ProfileError` naming the field and its line.
+gets a `ProfileError` naming the field and its line.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ _NAME = r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$"
 
 
 def _rule_entry_model() -> type[BaseModel]:
-    """A rule as written in a profile file: :class:`Rule`'s fields, ``name`` instead of ``id``,
-    and the citation fields optional (they default to the file's). Derived from :class:`Rule`
+    """A rule as written in a profile file: `Rule`'s fields, ``name`` instead of ``id``,
+    and the citation fields optional (they default to the file's). Derived from `Rule`
     so the file format and the rule can never disagree."""
     fields: dict[str, Any] = {
         "name": (
@@ -101,7 +101,7 @@ class Profile:
     """A jurisdiction: rules (own and included), a calendar region, a fallback profile.
 
     A profile is immutable and self-contained: its included rules and its fallback are resolved
-    when it enters a :class:`Catalogue`, so a profile handed to a case keeps working whatever is
+    when it enters a `Catalogue`, so a profile handed to a case keeps working whatever is
     registered later.
     """
 
@@ -389,7 +389,7 @@ MAX_PROFILE_BYTES = 2_000_000  # a profile file larger than this is refused (doc
 
 
 def parse_profile(text: str, fmt: str, origin: str) -> ProfileSpec:
-    """Parse profile text (``fmt`` is ``"toml"`` or ``"json"``) into a :class:`ProfileSpec`."""
+    """Parse profile text (``fmt`` is ``"toml"`` or ``"json"``) into a `ProfileSpec`."""
     if len(text) > MAX_PROFILE_BYTES:
         raise _profile_error(
             origin,
@@ -600,10 +600,10 @@ def _locate_json(text: str, loc: tuple[Any, ...]) -> int | None:
 class Catalogue:
     """Profiles by id: the built-in catalogue plus the profiles a caller loaded.
 
-    A catalogue is immutable: :meth:`with_profile` and :meth:`with_file` return a new catalogue
+    A catalogue is immutable: `with_profile` and `with_file` return a new catalogue
     (after validating the profile — a failed load changes nothing). Computations take profiles
-    from a catalogue the caller holds; the module-level functions (:func:`get_profile`,
-    :func:`register`, :func:`load_profile`) use the process default, which :func:`register`
+    from a catalogue the caller holds; the module-level functions (`get_profile`,
+    `register`, `load_profile`) use the process default, which `register`
     replaces atomically, so a profile already handed to a case never changes under it.
     """
 

@@ -1,21 +1,21 @@
 """Rule objects: one time limit, with the words it encodes and the dates it is in force.
 
-A :class:`Rule` is immutable data (pydantic, so files, JSON and JSON Schema come for free). Its
+A `Rule` is immutable data (pydantic, so files, JSON and JSON Schema come for free). Its
 ``kind`` says how it is evaluated; every kind is built from the same parts in
-:mod:`gkdeadline.periods`:
+`gkdeadline.periods`:
 
-========== ======================================================================================
-period     a duration after a trigger (自收到申请之日起20个工作日内); may exclude spans and restart
-extension  a further duration counted on from the original deadline (延长最长20个工作日)
-lead_time  a duration before an event (提前7天, 开放日10日前): the latest day to act
-fixed_date a day of the year after the trigger year (每年3月31日前 for the previous year)
-window     how long something may or must stay open (不超过15个工作日 / 不少于30日)
-cadence    how often something must happen (1周内有更新, 每年两次, 每季度一次)
-deadline   a single dated cut-off written into a notice (截止2018年3月27日下午5点)
-standing   a standing requirement with a duration but no deadline (24小时值班)
-receipt    how the start of a period is fixed (条例第三十一条: 收到申请之日)
-delay      a limit the agency sets itself (条例第三十五条: 延迟答复的合理期限)
-========== ======================================================================================
+| kind | meaning |
+|---|---|
+| ``period`` | a duration after a trigger (自收到申请之日起20个工作日内); may exclude spans and restart |
+| ``extension`` | a further duration counted on from the original deadline (延长最长20个工作日) |
+| ``lead_time`` | a duration before an event (提前7天, 开放日10日前): the latest day to act |
+| ``fixed_date`` | a day of the year after the trigger year (每年3月31日前 for the previous year) |
+| ``window`` | how long something may or must stay open (不超过15个工作日 / 不少于30日) |
+| ``cadence`` | how often something must happen (1周内有更新, 每年两次, 每季度一次) |
+| ``deadline`` | a single dated cut-off written into a notice (截止2018年3月27日下午5点) |
+| ``standing`` | a standing requirement with a duration but no deadline (24小时值班) |
+| ``receipt`` | how the start of a period is fixed (条例第三十一条: 收到申请之日) |
+| ``delay`` | a limit the agency sets itself (条例第三十五条: 延迟答复的合理期限) |
 
 A request-reply rule is a period (20 workdays) whose ``excludes`` lists the spans that do not
 count, whose ``restarts_on`` names the event that runs it again in full, and whose
@@ -372,7 +372,7 @@ class Rule(BaseModel):
         """Evaluate the rule from ``start`` (the trigger; for extensions, the original deadline).
 
         ``spans`` are days that do not count; ``amount`` is how much of an extension is granted
-        (default and maximum: the rule's duration). Raises :class:`RuleError` when the rule has
+        (default and maximum: the rule's duration). Raises `RuleError` when the rule has
         no computable date or is not in force on the trigger date.
         """
         cal = calendar or default_calendar()
@@ -514,7 +514,7 @@ def _projected(cal: Calendar, a: date | datetime, b: date | datetime) -> bool:
 
 def parse_start(value: date | datetime | str) -> date | datetime:
     """A trigger: a date, a datetime (naive: Beijing time), or its ISO text (``YYYY-MM-DD``, or
-    with a time); the conversions of :mod:`gkdeadline.timeconv`."""
+    with a time); the conversions of `gkdeadline.timeconv`."""
     if isinstance(value, datetime):
         return to_moment(value, "start")
     if isinstance(value, date):

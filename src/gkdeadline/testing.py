@@ -1,14 +1,16 @@
 """Hypothesis strategies for property-testing code built on gkdeadline.
 
-Install with ``pip install gkdeadline[testing]``. A government system that changes its own rules
-can check, for example, that no change ever moves a deadline earlier::
+Install with ``pip install ".[testing]"`` (from a checkout). A government system that changes its
+own rules can check, for example, that its deadlines always fall on workdays:
 
-    from hypothesis import given
-    from gkdeadline.testing import covered_dates, workday_counts
+```python
+from hypothesis import given
+from gkdeadline.testing import covered_dates, workday_counts
 
-    @given(covered_dates(), workday_counts())
-    def test_my_deadline_is_a_workday(day, n):
-        assert gkdeadline.is_workday(my_system.deadline(day, n))
+@given(covered_dates(), workday_counts())
+def test_my_deadline_is_a_workday(day, n):
+    assert gkdeadline.is_workday(my_system.deadline(day, n))
+```
 """
 
 from __future__ import annotations
@@ -339,7 +341,7 @@ def many_request_events(
     """``count`` cases at once (for bulk properties: thousands of cases per example).
 
     Drawn from one hypothesis-controlled random generator, so large batches stay within
-    hypothesis's data limits; the cases are those :func:`request_events` would draw.
+    hypothesis's data limits; the cases are those `request_events` would draw.
     """
 
     def build(rng: Any) -> list[list[dict[str, object]]]:

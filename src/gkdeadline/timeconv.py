@@ -10,7 +10,7 @@ never silently a date.
 Accepted for a *moment* (hour-based rules): an aware ``datetime`` (kept), a naive one (Beijing
 time), an ISO string with or without offset (without: Beijing time), a date (midnight, Beijing).
 
-Errors are :class:`~gkdeadline.errors.InputError` with code ``date-invalid`` naming the value.
+Errors are `InputError` with code ``date-invalid`` naming the value.
 """
 
 from __future__ import annotations

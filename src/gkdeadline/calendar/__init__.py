@@ -1,7 +1,7 @@
 """Which days are working days: official data, cited errata, schedule files, projection, regions.
 
 The module-level functions use the default calendar (the built-in national one unless
-:func:`set_default_calendar` replaced it, e.g. with next year's schedule loaded).
+`set_default_calendar` replaced it, e.g. with next year's schedule loaded).
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ _built: tuple[int, Calendar] | None = None  # the default built here, and for wh
 
 def default_calendar() -> Calendar:
     """The calendar the module-level functions use: the one given to
-    :func:`set_default_calendar`, else the built-in national calendar with the configured
-    schedule folder (rebuilt after :func:`gkdeadline.calendar.sources.reload_schedules`)."""
+    `set_default_calendar`, else the built-in national calendar with the configured
+    schedule folder (rebuilt after `gkdeadline.calendar.sources.reload_schedules`)."""
     global _built  # noqa: PLW0603  (an immutable value, replaced whole)
     if _default is not None:
         return _default

@@ -1,4 +1,4 @@
-"""The :class:`Calendar`: which days a government office works, and arithmetic on them.
+"""The `Calendar`: which days a government office works, and arithmetic on them.
 
 A calendar is an immutable value composed of national schedules (built in, or loaded from
 files, which override the built-in year), an optional provisional projection for years without
@@ -11,9 +11,9 @@ Counting conventions (see ``docs/concepts.md``):
   n = 0: ``d``.
 * ``workdays_between(a, b)``: the working days in ``(a, b]``; negative when ``b < a``.
 * A computation needs every day strictly after its start up to its result; if any of them is
-  outside the known schedules it raises :class:`CalendarCoverageError` naming the missing year.
-* If any of them is projected, it emits :class:`ProjectedCalendarWarning` — or, inside
-  :func:`collecting_projected`, records the days instead (how the case engine and the command
+  outside the known schedules it raises `CalendarCoverageError` naming the missing year.
+* If any of them is projected, it emits `ProjectedCalendarWarning` — or, inside
+  `collecting_projected`, records the days instead (how the case engine and the command
   line turn the warning into data without touching the process-wide warning filters).
 """
 
@@ -66,7 +66,7 @@ _PROJECTED_SINK: ContextVar[list[tuple[date, date]] | None] = ContextVar(
 def collecting_projected() -> Iterator[list[tuple[date, date]]]:
     """Inside this block, record ``(first, last)`` of projected days a result relied on.
 
-    No :class:`ProjectedCalendarWarning` is emitted for them; the caller reports the list as data
+    No `ProjectedCalendarWarning` is emitted for them; the caller reports the list as data
     (``CaseResult.projected``, the CLI's ``projected`` field). Safe across threads and tasks.
     """
     sink: list[tuple[date, date]] = []
@@ -108,7 +108,7 @@ def today(now: datetime | None = None) -> date:
 
 def as_date(value: object, what: str = "date") -> date:
     """A date from a ``date``, an ISO ``YYYY-MM-DD`` string, a ``datetime`` (its Beijing date),
-    a ``pandas.Timestamp`` or a ``numpy.datetime64`` — :func:`gkdeadline.timeconv.to_date`, the
+    a ``pandas.Timestamp`` or a ``numpy.datetime64`` — `gkdeadline.timeconv.to_date`, the
     one conversion every path uses."""
     if type(value) is date:
         return value
@@ -168,9 +168,26 @@ def _check_overrides(loaded: Iterable[YearSchedule], base: Iterable[YearSchedule
 class Calendar:
     """A working-day calendar. ``Calendar()`` is the built-in national calendar.
 
-    >>> from datetime import date
-    >>> Calendar().add_workdays(date(2026, 10, 9), 1)   # a makeup Saturday
-    datetime.date(2026, 10, 10)
+    A calendar is immutable; `with_schedules` and `with_projection` return new ones. Equal
+    calendars share one precomputed workday index.
+
+    Example:
+        >>> from datetime import date
+        >>> Calendar().add_workdays(date(2026, 10, 9), 1)   # a makeup Saturday
+        datetime.date(2026, 10, 10)
+
+    Args:
+        schedules: Year schedules to load (`load_schedule`): national ones replace the built-in
+            year (a built-in State Council year only with ``override``), regional ones add to
+            this calendar's region.
+        region: A regional calendar: ``ningxia``, ``xinjiang``, ``xizang``, ``guangxi`` (or
+            宁夏, 新疆 …): the national calendar plus the region's own holidays.
+        projection_through: Project years without a notice up to this year (prefer
+            `with_projection`); results relying on them are flagged.
+        national: Replace the built-in national schedules as the base (used by the year-end
+            bounds); ``schedules`` still apply on top.
+        configured: Also load the schedule folder (``GKDEADLINE_SCHEDULES``,
+            `gkdeadline.calendar.sources`); default True.
     """
 
     def __init__(
@@ -564,7 +581,7 @@ class Calendar:
         """Calendars bounding the days whose schedule is not yet published, from both sides.
 
         ``(earliest, latest)``: deadlines computed on the first are never later, on the second
-        never earlier, than they will be once the notice is out (:mod:`gkdeadline.calendar.bounds`
+        never earlier, than they will be once the notice is out (`gkdeadline.calendar.bounds`
         states the assumptions). For a regional calendar missing a regional year, the earliest
         calendar assumes no regional holiday in it and there is no latest calendar (``None``):
         the regional government's days cannot be bounded from the law.
@@ -598,7 +615,7 @@ class Calendar:
         ), None
 
     def bounds_assumptions(self) -> list[str]:
-        """The assumptions :meth:`bounds` rests on, in Chinese, with their basis."""
+        """The assumptions `bounds` rests on, in Chinese, with their basis."""
         from gkdeadline.calendar.bounds import assumptions
 
         return [assumptions("earliest"), assumptions("latest")]

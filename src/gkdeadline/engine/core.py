@@ -1036,16 +1036,17 @@ def replay(
             final_due = NONE
             out[o0 + O_REANSWER] = 1
         # ---------------------------------------------------------------- the deadline now
+        # Re-merge a shortened block before the next event: a span started later merges
+        # against the block's real end, never its stale tentative one. The result's flags take
+        # blocks_fl where the engine reads it.
+        if dirty != NO_SPAN:
+            nb, blocks_fl = _rebuild(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, dirty)
+            dirty = NO_SPAN
         if not steps:
             continue  # the trail's deadlines are not wanted (validation, batch)
         if closed == 1:
             step_due[k] = final_due
         elif closed == 0:
-            if dirty != NO_SPAN:  # the result's flags take blocks_fl where the engine reads it
-                nb, blocks_fl = _rebuild(
-                    cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, dirty
-                )
-                dirty = NO_SPAN
             due_k, fl = _due(
                 cum,
                 ords,

@@ -64,7 +64,19 @@ class _Model(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A violation or notice found in a case: stable code, Chinese message, the rule broken."""
+    """A violation or notice found in a case: stable code, Chinese message, the rule broken.
+
+    Attributes:
+        code: Stable code, e.g. ``answered-late`` (every code is listed in ``docs/errors.md``).
+        severity: ``violation`` (the agency broke a rule; its legal consequence is computed) or
+            ``notice`` (something an auditor should know).
+        message: The finding in Chinese, with dates and numbers.
+        message_en: The same in English.
+        event_index: The event that caused it (its position in the input), if one did.
+        date: The day it happened, if it has one.
+        rule_id: The rule broken or applied (a rule in force on the receipt date).
+        citation: That rule's citation: document, article and the quoted words.
+    """
 
     code: Annotated[str, Field(description="稳定的代码，见 docs/errors.md")]
     severity: Literal["violation", "notice"]
@@ -78,7 +90,20 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One line of the trail: what happened, which rule applied, the deadline afterwards."""
+    """One line of the trail: what happened, which rule applied, the deadline afterwards.
+
+    Attributes:
+        index: The event's position in the input.
+        date: The event's date.
+        event: The event type (``received``, ``extension`` …).
+        text: What happened and what it means, in Chinese, citing the rule.
+        rule_id: The rule applied at this step.
+        citation: That rule's citation.
+        due: The answer deadline after this event (the earliest possible one while it depends on
+            an unpublished holiday schedule); ``None`` while the clock waits.
+        due_latest: The latest possible deadline, when it depends on an unpublished schedule.
+        extra: The event's own ``extra`` object, returned untouched.
+    """
 
     index: Annotated[int, Field(description="事件在输入中的序号")]
     date: dt.date
@@ -105,7 +130,19 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class DeadlineItem:
-    """A dated obligation or window arising in the case."""
+    """A dated obligation or window arising in the case.
+
+    Attributes:
+        kind: ``answer``, ``correction_notice``, ``correction_period``, ``third_party_reply``,
+            ``agency_reply``, ``fee_payment``, ``review`` (申请行政复议) or ``litigation``
+            (提起行政诉讼).
+        due: The last day.
+        obligor: Who must act: ``agency``, ``applicant`` or ``third_party``.
+        title: The limit's name in Chinese.
+        rule_id: The rule that sets it.
+        citation: That rule's citation.
+        note: How it was counted, when that needs saying.
+    """
 
     kind: Literal[
         "answer",
@@ -127,7 +164,17 @@ class DeadlineItem:
 
 @dataclass(frozen=True, slots=True)
 class SpanItem:
-    """A span of the case: consultation, suspension, correction, fee — counted or not."""
+    """A span of the case: consultation, suspension, correction, fee — counted or not.
+
+    Attributes:
+        first: The first day (自A之日起).
+        last: The last day (至B之日止); ``None`` while the span has not ended.
+        kind: ``consultation.third_party``, ``consultation.agency``, ``suspension``,
+            ``correction`` or ``fee``.
+        counted: True when the span counts toward the answer deadline (no rule in force says it
+            does not; the case then has a ``no-basis-for-span`` finding).
+        note: What the span was, in Chinese.
+    """
 
     first: dt.date
     last: Annotated[dt.date | None, Field(description="null：尚未结束")]
@@ -138,12 +185,53 @@ class SpanItem:
 
 @dataclass(frozen=True, slots=True)
 class RuleRef:
+    """A rule the computation used: its id and citation."""
+
     id: str
     citation: str
 
 
 class CaseResult(_Model):
-    """Everything known about a case on ``as_of``."""
+    """Everything known about a case on ``as_of``.
+
+    One model for every output: `Case.result`, ``gkdeadline case --json``, the batch engine and
+    the HTTP service (``gkdeadline schema result`` prints its JSON Schema). Dates are
+    `datetime.date` in Python and ``YYYY-MM-DD`` in JSON (`as_dict`).
+
+    Attributes:
+        schema_version: ``"2"``.
+        id: The case's id, as given.
+        profile: The profile id.
+        as_of: The status date; ``None``: as of the last event.
+        received: The statutory receipt date (by the receipt rule of the channel).
+        rule: The id of the answer-deadline rule in force on the receipt date.
+        due: The answer deadline; ``None`` while the clock waits (correction, suspension) or while
+            it depends on an unpublished holiday schedule (then see ``due_earliest``).
+        due_earliest: The earliest possible deadline, when it depends on an unpublished schedule.
+        due_latest: The latest possible deadline, likewise.
+        due_assumptions: The assumptions the two bounds rest on, in Chinese.
+        status: ``running``, ``paused``, ``awaiting_correction``, ``awaiting_fee``,
+            ``answered``, ``answered_late``, ``overdue``, ``seriously_overdue``, ``withdrawn``,
+            ``abandoned`` or ``pending_calendar``.
+        status_zh: The status in Chinese.
+        remaining_workdays: Workdays that still count in ``(as_of, due]``.
+        workdays_late: Workdays late (answered late, or not answered after the deadline).
+        on_time: Whether the answer met the deadline; ``None`` before an answer or while unsure.
+        answered: The day the answer was made.
+        delivered: The day it was delivered, if recorded.
+        verdict_basis: Which day the verdict used: ``answered`` or ``delivered``.
+        verdict_rule: The rule whose deadline the verdict used.
+        outcome: The answer's result category (国办公开办函〔2021〕30号).
+        closed: The day the case closed (answer, withdrawal, abandonment).
+        projected: True when a result relies on a projected (not published) holiday.
+        findings: The violations and notices (`Finding`).
+        trail: The audit trail, one `Step` per event.
+        deadlines: Every dated obligation and window (`DeadlineItem`), including the
+            applicant's 复议 and 诉讼 windows.
+        spans: Consultation, suspension, correction and fee spans (`SpanItem`).
+        rules: The rules the computation used (`RuleRef`).
+        extra: The case's own ``extra`` object (with ``applicant``), returned untouched.
+    """
 
     schema_version: Literal["2"] = SCHEMA_VERSION
     id: str | None = None
@@ -202,6 +290,7 @@ class CaseResult(_Model):
         return tuple(f.message for f in self.findings)
 
     def codes(self) -> list[str]:
+        """The findings' codes, in order."""
         return [f.code for f in self.findings]
 
     def as_dict(self) -> dict[str, Any]:
