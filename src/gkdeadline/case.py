@@ -58,7 +58,18 @@ MAX_CASE_BYTES = 50_000_000  # a case file larger than this is refused (document
 
 
 class CaseFile(BaseModel):
-    """A case as a JSON document: ``{"profile": "national", "events": [...]}``."""
+    """A case as a JSON document: ``{"profile": "national", "events": [...]}``.
+
+    ``gkdeadline schema case`` prints its JSON Schema.
+
+    Attributes:
+        id: The case's id, returned untouched.
+        profile: The profile id (default ``national``).
+        applicant: The applicant's type (``natural-person``, ``business``, ``research``,
+            ``nonprofit``, ``legal-service``, ``other-org``).
+        events: The events (``docs/events/``), at least the ``received`` one.
+        extra: The caller's own fields, returned untouched.
+    """
 
     model_config = ConfigDict(extra="forbid", title="gkdeadline case")
     id: str | None = Field(None, description="案件编号（原样返回）")
@@ -277,10 +288,12 @@ class Case:
         """Replay the events once; impossible data raises and leaves the case unchanged."""
         ctx = run.prepare(self.profile, self.calendar, events)
         run.validate(ctx, today())  # today: what result() is usually asked for
+        results: dict[date | None, CaseResult] = {}
+        if self.strict:  # checked before anything is kept: a refused event changes nothing
+            results[None] = run.compute(ctx, None, self.id, self._extra(), validated=True)
+            _raise_violations(results[None])
         self._ctx = ctx
-        self._results = {}
-        if self.strict:
-            _raise_violations(self._result_of(ctx, None))
+        self._results = results
 
     def _result_of(self, ctx: run.Context, day: date | None) -> CaseResult:
         found = self._results.get(day)

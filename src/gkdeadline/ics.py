@@ -47,13 +47,20 @@ def to_ics(result: CaseResult, case_id: str | None = None) -> bytes:
     stamp_day = result.as_of or result.received or today()
     stamp = datetime.combine(stamp_day, time(0, 0), tzinfo=CHINA).astimezone(UTC)
     for d in result.deadlines:
+        # a date still waiting for a holiday notice is put on its earliest possible day, and
+        # says so; one that cannot be bounded at all has no day to put it on
+        day = d.due or d.due_earliest
+        if day is None:
+            continue
+        pending = "" if d.due is not None else "（最早日期，待节假日安排公布后确定）"
         ev = Event()
         ev.add("uid", f"{_uid(raw_name)}-{d.kind}@gkdeadline")
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", d.due)
-        ev.add("dtend", d.due + timedelta(days=1))
-        ev.add("summary", f"{KIND_ZH[d.kind]}：{name}")
-        ev.add("description", f"{d.title} {d.due.isoformat()}。依据：{d.citation}")
+        ev.add("dtstart", day)
+        ev.add("dtend", day + timedelta(days=1))
+        ev.add("summary", f"{KIND_ZH[d.kind]}：{name}{pending}")
+        note = f"（{d.note}）" if d.note else ""
+        ev.add("description", f"{d.title} {day.isoformat()}{pending}{note}。依据：{d.citation}")
         ev.add("categories", ["政务公开", KIND_ZH[d.kind]])
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from gkdeadline.calendar import Calendar, default_calendar
 from gkdeadline.calendar.schedule import weekday_zh
 from gkdeadline.errors import CalendarCoverageError, InputError, RuleError
+from gkdeadline.outcomes import BY_CODE as OUTCOMES
 from gkdeadline.periods import (
     Duration,
     Roll,
@@ -57,7 +58,11 @@ Kind = Literal[
     "standing",
     "receipt",
     "delay",
+    "precondition",
 ]
+# kinds with no date to compute: a requirement, a receipt mapping, an agency-set limit, a step
+# that must come first
+UNDATED_KINDS: tuple[str, ...] = ("standing", "receipt", "delay", "precondition")
 Obligor = Literal["agency", "applicant", "third_party", "public"]
 # Spans a period may not count: consultation time by party (2019 条例第三十三条第三款 names both,
 # 2008 条例第二十四条第三款 only the third party), suspensions (期限中止), the time spent awaiting
@@ -92,6 +97,7 @@ KIND_ZH: dict[str, str] = {
     "standing": "常设要求",
     "receipt": "起算规则",
     "delay": "自定期限",
+    "precondition": "前置程序",
 }
 OBLIGOR_ZH = {
     "agency": "行政机关",
@@ -181,6 +187,8 @@ class Rule(BaseModel):
     survives_restart: bool = False  # for an extension: does it carry over a restart?
     met_by: Literal["answered", "delivered"] | None = None  # which act meets a reply period
     receipt: dict[str, ReceiptWay] | None = None  # for receipt rules: channel → how
+    # answer outcomes a rule concerns (复议前置: the refusals): codes, or a prefix ending in '.'
+    outcomes: tuple[str, ...] = ()
     transition: Literal["running"] | None = None  # applies to periods still running when it
     transition_basis: str | None = None  # took effect (法释〔2015〕9号 第二十六条), quoted
     basis: str | None = None  # id of the national rule this local rule restates
@@ -243,7 +251,9 @@ class Rule(BaseModel):
         for f in need.get(self.kind, ()):
             if getattr(self, f) is None:
                 raise ValueError(f"a {self.kind} rule needs '{f}'")
-        if self.kind in ("fixed_date", "deadline", "receipt", "delay") and self.duration:
+        if self.kind in ("fixed_date", "deadline", "receipt", "delay", "precondition") and (
+            self.duration
+        ):
             raise ValueError(f"a {self.kind} rule takes no 'duration'")
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
             raise ValueError("effective_to is before effective_from")
@@ -257,6 +267,10 @@ class Rule(BaseModel):
             raise ValueError("'excludes_in' and 'span_kind' go together")
         if self.receipt is not None and self.kind != "receipt":
             raise ValueError("'receipt' belongs to a receipt rule")
+        for o in self.outcomes:
+            known = any(c.startswith(o) for c in OUTCOMES) if o.endswith(".") else o in OUTCOMES
+            if not known:
+                raise ValueError(f"outcome {o!r} is not an answer outcome (gkdeadline.outcomes)")
         if self.transition is not None and self.transition_basis is None:
             raise ValueError("a 'transition' needs its 'transition_basis', quoted")
         return self
@@ -349,6 +363,12 @@ class Rule(BaseModel):
         b = self.effective_to.isoformat() if self.effective_to else "今"
         return f"{a} 至 {b}"
 
+    def concerns_outcome(self, outcome: str | None) -> bool:
+        """Does an answer with ``outcome`` fall under this rule's ``outcomes``?"""
+        return outcome is not None and any(
+            outcome.startswith(o) if o.endswith(".") else outcome == o for o in self.outcomes
+        )
+
     # ------------------------------------------------------------------ evaluation
 
     def default_roll(self) -> Roll:
@@ -383,7 +403,7 @@ class Rule(BaseModel):
             raise RuleError(
                 f"{self.id} is not in force on {day.isoformat()} (in force {self.effective_text()})"
             )
-        if self.kind in ("standing", "receipt", "delay"):
+        if self.kind in UNDATED_KINDS:
             raise RuleError(_no_date_message(self))
         if self.kind == "deadline":
             assert self.deadline is not None
@@ -535,6 +555,11 @@ def _no_date_message(rule: Rule) -> str:
         return (
             f"{rule.id} is a standing requirement ({rule.limit_text()}: {rule.quote}); it has no"
             " deadline to compute"
+        )
+    if rule.kind == "precondition":
+        return (
+            f"{rule.id} states a step that must come first ({rule.article}: {rule.quote}); it has"
+            " no deadline of its own"
         )
     if rule.kind == "receipt":
         return (

@@ -136,12 +136,16 @@ class DeadlineItem:
         kind: ``answer``, ``correction_notice``, ``correction_period``, ``third_party_reply``,
             ``agency_reply``, ``fee_payment``, ``review`` (申请行政复议) or ``litigation``
             (提起行政诉讼).
-        due: The last day.
+        due: The last day; ``None`` while it depends on a schedule not yet published (then
+            ``due_earliest`` and ``due_latest`` bound it, as far as they can be known).
         obligor: Who must act: ``agency``, ``applicant`` or ``third_party``.
         title: The limit's name in Chinese.
         rule_id: The rule that sets it.
         citation: That rule's citation.
         note: How it was counted, when that needs saying.
+        due_earliest: With ``due`` unknown: the earliest the last day can be.
+        due_latest: With ``due`` unknown: the latest it can be (``None`` when it cannot be
+            bounded, e.g. beyond every bound the calendar knows).
     """
 
     kind: Literal[
@@ -154,12 +158,14 @@ class DeadlineItem:
         "review",
         "litigation",
     ]
-    due: dt.date
+    due: dt.date | None
     obligor: Literal["agency", "applicant", "third_party"]
     title: str
     rule_id: str
     citation: str
     note: str | None = None
+    due_earliest: dt.date | None = None
+    due_latest: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ not yet published (bounds), and the Chinese explanation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from gkdeadline.calendar import Calendar, collecting_projected
 from gkdeadline.calendar.kernels import PROJECTED, UNKNOWN
@@ -28,7 +29,7 @@ from gkdeadline.engine.result import (
     SpanItem,
     Step,
 )
-from gkdeadline.errors import CaseError, GkDeadlineError
+from gkdeadline.errors import CalendarCoverageError, CaseError, GkDeadlineError
 from gkdeadline.events import (
     BY_TYPE,
     CHANNEL_ZH,
@@ -444,7 +445,9 @@ def _decode(
     verdict_basis: Any = None
     if answered is not None:
         verdict_basis = "delivered" if out[core.O_VERDICT] == 1 else "answered"
-    deadlines = _deadlines(ctx, raw, due or due_earliest, answered, delivered, outcome)
+    deadlines = _deadlines(
+        ctx, raw, Dated(due, due_earliest, due_latest, bounded), answered, delivered, outcome
+    )
     return CaseResult.trusted(
         schema_version=SCHEMA_VERSION,
         id=case_id,
@@ -610,14 +613,22 @@ def _span_events(ctx: Context, raw: Raw) -> dict[int, tuple[int, int, int, int]]
     return {sp[3] >> 2: sp for sp in raw.spans}
 
 
-def _party_limit(ctx: Context, ev: Any) -> tuple[date | None, Rule | None]:
-    """The consulted party's own deadline (its rule, from the day it received the request)."""
-    rule = ctx.rules.third_party if ev.party == "third_party" else ctx.rules.agency
+def _party_rule(ctx: Context, ev: Any) -> Rule | None:
+    return ctx.rules.third_party if ev.party == "third_party" else ctx.rules.agency
+
+
+def _party_limit_on(cal: Calendar, _side: int = 1, *, ev: Any, rule: Rule | None) -> date | None:
+    """The consulted party's own deadline on ``cal``: its rule, from the day it got the request."""
     if rule is None or rule.duration is None:
-        return None, rule
-    start = ev.party_received or ev.date
+        return None
+    return cal.add_workdays(ev.party_received or ev.date, rule.duration.amount)
+
+
+def _party_limit(ctx: Context, ev: Any) -> tuple[date | None, Rule | None]:
+    """The party's deadline for the trail's sentence (left out there if not yet knowable)."""
+    rule = _party_rule(ctx, ev)
     try:
-        return ctx.cal.add_workdays(start, rule.duration.amount), rule
+        return _party_limit_on(ctx.cal, ev=ev, rule=rule), rule
     except GkDeadlineError:
         return None, rule
 
@@ -784,98 +795,143 @@ def _spans(ctx: Context, raw: Raw) -> list[SpanItem]:
     return out
 
 
+class Dated(NamedTuple):
+    """A deadline's day, or, where it needs a holiday schedule not yet published, its bounds."""
+
+    due: date | None
+    earliest: date | None = None
+    latest: date | None = None
+    pending: bool = False  # computed on the bounding calendars (even if they agree)
+
+    def note(self, base: str | None) -> str | None:
+        """``base``, with what the unpublished schedule leaves open."""
+        if not self.pending:
+            return base
+        if self.due is not None:
+            extra = "所涉年份的节假日安排尚未公布；在其可能的范围内，此日期不受影响"
+        else:
+            extra = (
+                "日期取决于尚未公布的节假日安排"
+                + (f"，最早 {self.earliest.isoformat()}" if self.earliest else "，暂不能计算")
+                + (f"，最晚 {self.latest.isoformat()}" if self.latest else "")
+            )
+        return extra if base is None else f"{base}；{extra}"
+
+
 def _deadlines(
     ctx: Context,
     raw: Raw,
-    due: date | None,
+    due: Dated,
     answered: date | None,
     delivered: date | None,
     outcome: str | None,
 ) -> list[DeadlineItem]:
+    """Every dated obligation and window of the case. One that reaches a schedule not yet
+    published is listed with its bounds (or with a note that it cannot be computed yet) —
+    never left out."""
     rules = ctx.rules
     out: list[DeadlineItem] = []
 
     def add(
-        kind: Any,
-        d: date | None,
-        obligor: Any,
-        title: str,
-        rule: Rule | None,
-        note: str | None = None,
+        kind: Any, dated: Dated, obligor: Any, title: str, rule: Rule | None, note: str | None
     ) -> None:
-        if d is not None and rule is not None:
-            out.append(
-                DeadlineItem(
-                    kind=kind,
-                    due=d,
-                    obligor=obligor,
-                    title=title,
-                    rule_id=rule.id,
-                    citation=rule.citation(),
-                    note=note,
-                )
+        if rule is None or (dated.due is None and not dated.pending):
+            return  # nothing to date (the rule has no day of its own)
+        out.append(
+            DeadlineItem(
+                kind=kind,
+                due=dated.due,
+                obligor=obligor,
+                title=title,
+                rule_id=rule.id,
+                citation=rule.citation(),
+                note=dated.note(note),
+                due_earliest=dated.earliest,
+                due_latest=dated.latest,
             )
+        )
 
-    if due is not None:
-        add("answer", due, "agency", "答复期限", rules.reply)
+    add("answer", due, "agency", "答复期限", rules.reply, None)
     receipt = ctx.day(raw.out[core.O_RECEIPT])
     notice = rules.correction_notice
     if receipt is not None and notice is not None and notice.duration is not None:
-        try:
-            d = ctx.cal.add_workdays(receipt, notice.duration.amount)
-            add("correction_notice", d, "agency", "补正告知期限", notice)
-        except GkDeadlineError:
-            pass  # beyond the calendar: simply not listed
+        amount = notice.duration.amount
+        dated = _on_calendars(ctx, lambda cal, _side: cal.add_workdays(receipt, amount))
+        add("correction_notice", dated, "agency", "补正告知期限", notice, None)
     for pos, index in enumerate(ctx.enc.order):
         ev: Any = ctx.events[index]
         if ev.type == "consultation_started" and pos < len(raw.step_due):
-            limit, prule = _party_limit(ctx, ev)
+            prule = _party_rule(ctx, ev)
+            dated = _on_calendars(ctx, partial(_party_limit_on, ev=ev, rule=prule))
             title = "第三方提出意见期限" if ev.party == "third_party" else "其他机关提出意见期限"
-            add(f"{ev.party}_reply", limit, "third_party", title, prule)
+            add(f"{ev.party}_reply", dated, "third_party", title, prule, None)
     # what the applicant may do next (复议, 诉讼), by the rules in force when it is triggered
     profile = ctx.profile
+
+    def add_window(kind: str, topic: str, trigger: Dated, title: str, note: str | None) -> None:
+        used: list[Rule] = []
+
+        def on(cal: Calendar, side: int) -> date | None:
+            t = trigger.due or (trigger.earliest if side == 1 else trigger.latest)
+            found = profile.due(topic, t, cal) if t is not None else None
+            if found is None:
+                return None
+            used.append(found.rule)
+            return found.value if isinstance(found.value, date) else None
+
+        dated = _on_calendars(ctx, on, certain=trigger.due is not None)
+        if used:
+            add(kind, dated, "applicant", title, used[0], note)
+
     known = delivered or answered
     if known is not None:
-        note = None if delivered else "以作出答复之日为知道之日；送达在后的，自送达之日起算"
+        base = None if delivered else "以作出答复之日为知道之日；送达在后的，自送达之日起算"
         for topic, kind, title in (
             ("review.application", "review", "申请行政复议期限"),
             ("litigation.filing", "litigation", "提起行政诉讼期限"),
         ):
-            try:
-                window = profile.due(topic, known, ctx.cal)
-            except GkDeadlineError:
-                continue
-            if window is None:
-                continue
-            extra_note = note
-            if kind == "litigation" and outcome and outcome.startswith("refused"):
-                pre = profile.rule_for("review.prerequisite", known)
-                if pre is not None:
-                    extra_note = f"不予公开的，应当先申请行政复议（{short_citation(pre)}）"
-            value = window.value
-            add(
-                kind,
-                value if isinstance(value, date) else None,
-                "applicant",
-                title,
-                window.rule,
-                extra_note,
-            )
-    elif due is not None and raw.out[core.O_CLOSED] == core.NONE:
+            note = base
+            pre = profile.rule_for("review.prerequisite", known) if kind == "litigation" else None
+            if pre is not None and pre.concerns_outcome(outcome):
+                first = f"{pre.title}（{short_citation(pre)}）"
+                note = first if note is None else f"{first}；{note}"
+            add_window(kind, topic, Dated(known), title, note)
+    elif (due.due or due.earliest) is not None and raw.out[core.O_CLOSED] == core.NONE:
+        if due.due is not None:
+            expiry = f"自答复期限 {due.due.isoformat()} 届满之日起算"
+        else:
+            latest = due.latest.isoformat() if due.latest else "暂不能确定"
+            expiry = f"自答复期限（最早 {due.earliest}，最晚 {latest}）届满之日起算"
+        add_window(
+            "litigation", "litigation.nonperformance", due, "逾期不答复时提起行政诉讼期限", expiry
+        )
+    return sorted(out, key=lambda x: x.due or x.due_earliest or date.max)
+
+
+def _on_calendars(
+    ctx: Context, compute: Callable[[Calendar, int], date | None], certain: bool = True
+) -> Dated:
+    """``compute(calendar, side)`` on the case's calendar; where that needs a schedule not yet
+    published (or the trigger itself is not ``certain``), on the bounding calendars — side 1
+    the earliest, side 2 the latest, so a bounded trigger takes its own side."""
+    if certain:
         try:
-            window = profile.due("litigation.nonperformance", due, ctx.cal)
-        except GkDeadlineError:
-            window = None
-        if window is not None and isinstance(window.value, date):
-            add(
-                "litigation",
-                window.value,
-                "applicant",
-                "逾期不答复时提起行政诉讼期限",
-                window.rule,
-                f"自答复期限 {due.isoformat()} 届满之日起算",
-            )
-    return sorted(out, key=lambda x: x.due)
+            return Dated(compute(ctx.cal, 1))
+        except CalendarCoverageError:
+            pass
+    pair = ctx.cal.bounds()
+    if pair is None:
+        return Dated(None, pending=True)
+    sides: list[date | None] = []
+    for side, cal in ((1, pair[0]), (2, pair[1])):
+        try:
+            sides.append(None if cal is None else compute(cal, side))
+        except CalendarCoverageError:
+            sides.append(None)
+    lo, hi = sides
+    if lo is not None and lo == hi:
+        return Dated(lo, pending=True)
+    return Dated(None, lo, hi, pending=True)
 
 
 __all__ = ["Context", "compute", "prepare", "short_citation"]
