@@ -261,6 +261,8 @@ def events_index() -> str:
 
 
 def errors_page() -> str:
+    from gkdeadline.batch_files import ERROR_CODES as ROW_CODES
+    from gkdeadline.errors import CODES
     from gkdeadline.problems import PROBLEMS, SEVERITY_ZH
 
     lines = [
@@ -289,40 +291,20 @@ def errors_page() -> str:
             text = text.replace("{" + name + "}", f"〈{name}〉")
         lines.append(f"| `{p.code}` | {SEVERITY_ZH[p.severity]} | {topic} | {_cell(text)} |")
     lines += ["", "## 其他错误 · Other errors", "", "| 代码 | 类 | 含义 |", "|---|---|---|"]
-    for code, cls, meaning in OTHER_ERRORS:
+    for code, (cls, meaning) in sorted(CODES.items()):
         lines.append(f"| `{code}` | `{cls}` | {meaning} |")
+    lines += [
+        "",
+        "## 批量文件的错误行 · Batch file row codes",
+        "",
+        "`gkdeadline batch` 读文件时，一行读不了就成为错误行（`error_code`），其他行照常计算。",
+        "",
+        "| 代码 | 含义 |",
+        "|---|---|",
+    ]
+    for code, meaning in ROW_CODES.items():
+        lines.append(f"| `{code}` | {_cell(meaning)} |")
     return "\n".join(lines)
-
-
-OTHER_ERRORS = (
-    ("date-invalid", "InputError", "日期不是 YYYY-MM-DD、不存在（2026-02-30）或是数字"),
-    ("input-invalid", "InputError", "参数的类型或形式不对"),
-    ("field-missing", "CaseError", "事件缺少必填字段"),
-    ("field-invalid", "CaseError", "字段的值不可用"),
-    ("field-unknown", "CaseError", "事件没有这个字段（调用方自己的字段请放进 extra）"),
-    ("field-without-event", "—（批量行）", "批量表中某事件的字段有值，但该事件的日期为空"),
-    ("event-type-unknown", "CaseError", "未知的事件类型"),
-    ("event-invalid", "CaseError", "事件不是 JSON 对象"),
-    ("case-file-invalid", "CaseError", "案件文件不是有效的 JSON 或结构不对"),
-    ("too-many-events", "CaseError", "一件案件的事件超过上限"),
-    ("unsupported-rule", "CaseError", "档案的答复期限不是以工作日计"),
-    ("calendar-missing-year", "CalendarCoverageError", "缺少计算所需年份的放假安排（退出码 3）"),
-    ("schedule-invalid", "ScheduleError", "安排文件或通知有误"),
-    (
-        "schedule-conflicts-official",
-        "ScheduleError",
-        "载入的安排与内置国务院安排不一致且没有 override",
-    ),
-    ("profile-invalid", "ProfileError", "档案文件有误"),
-    ("profile-unknown", "ProfileError", "没有这个档案"),
-    ("rule-invalid", "RuleError", "规则有误或不能这样计算"),
-    ("rule-unknown", "RuleError", "没有这个规则"),
-    ("missing-dependency", "MissingDependencyError", "需要可选依赖（提示要安装的 extra）"),
-    ("column-missing", "InputError", "批量表缺少必需的列"),
-    ("column-duplicate", "InputError", "批量表的列名重复"),
-    ("usage", "—（命令行）", "命令行参数有误"),
-    ("internal", "—（命令行、HTTP）", "内部错误（请报告）"),
-)
 
 
 def timeline_picture() -> str:

@@ -173,6 +173,62 @@ class MissingDependencyError(GkDeadlineError, ImportError):
         self.extra = extra
 
 
+# Every error code that is not a case problem (those are in `gkdeadline.problems`) or a batch
+# file's row code (`gkdeadline.batch_files.ERROR_CODES`): code → (where it is raised, meaning).
+# docs/errors.md is generated from these three tables; tests/test_error_codes.py checks that
+# every code written in the source is in one of them.
+CODES: dict[str, tuple[str, str]] = {
+    "error": ("GkDeadlineError", "未分类的错误（不应出现；请报告）"),
+    "date-invalid": (
+        "InputError",
+        "日期不是 YYYY-MM-DD、不存在（2026-02-30）、超出支持的年份或是数字",
+    ),
+    "input-invalid": ("InputError", "参数的类型或形式不对"),
+    "table-invalid": ("InputError", "批量输入不是可以读取的表（类型不对或某列的类型不能用）"),
+    "column-missing": ("InputError", "批量表缺少必需的列"),
+    "column-duplicate": ("InputError", "批量表的列名重复"),
+    "mapping-invalid": ("InputError", "导出表的列映射文件有误"),
+    "eventlog-not-grouped": ("InputError", "流式读取的事件表没有按案件分组：某案件在后面又出现"),
+    "schema-unknown": ("InputError", "没有这个 JSON Schema"),
+    "case-invalid": ("CaseError", "案件数据不可能（未细分的情形）"),
+    "field-missing": ("CaseError", "事件缺少必填字段"),
+    "field-invalid": ("CaseError", "字段的值不可用"),
+    "field-unknown": ("CaseError", "事件没有这个字段（调用方自己的字段请放进 extra）"),
+    "field-without-event": ("—（批量行）", "批量表中某事件的字段有值，但该事件的日期为空"),
+    "event-type-unknown": ("CaseError", "未知的事件类型"),
+    "event-invalid": ("CaseError", "事件不是 JSON 对象"),
+    "case-file-invalid": ("CaseError", "案件文件不是有效的 JSON 或结构不对"),
+    "case-file-too-large": ("CaseError", "案件文件超过大小上限"),
+    "too-many-events": ("CaseError", "一件案件的事件超过上限"),
+    "unsupported-rule": ("CaseError", "档案的答复期限不是以工作日计"),
+    "calendar-missing-year": (
+        "CalendarCoverageError",
+        "缺少计算所需年份的放假安排（命令行退出码 3，HTTP 409）",
+    ),
+    "schedule-invalid": ("ScheduleError", "安排文件或通知有误"),
+    "schedule-conflicts-official": (
+        "ScheduleError",
+        "载入的安排与内置国务院安排不一致且没有 override",
+    ),
+    "profile-invalid": ("ProfileError", "档案文件有误"),
+    "profile-unknown": ("ProfileError", "没有这个档案"),
+    "rule-invalid": ("RuleError", "规则有误或不能这样计算"),
+    "rule-unknown": ("RuleError", "没有这个规则"),
+    "missing-dependency": (
+        "MissingDependencyError",
+        "需要可选依赖（提示要安装的 extra；HTTP 500）",
+    ),
+    "usage": ("—（命令行）", "命令行参数有误（退出码 2）"),
+    "internal": ("—（命令行、HTTP）", "内部错误（程序缺陷，请报告；退出码 70，HTTP 500）"),
+    "request-invalid": ("—（HTTP）", "请求体不合法（HTTP 422）"),
+    "row-invalid": ("—（HTTP 批量）", "批量请求中的这一项不是 JSON 对象"),
+    "not-found": ("—（HTTP）", "没有这个地址（HTTP 404）"),
+    "method-not-allowed": ("—（HTTP）", "这个地址不接受该请求方法（HTTP 405）"),
+    "address-unavailable": ("—（gkdeadline serve）", "监听地址不可用（端口被占用或无权限）"),
+    "server-start-failed": ("—（gkdeadline serve）", "服务未能启动"),
+}
+
+
 class ProjectedCalendarWarning(UserWarning):
     """A result depends on a provisionally projected day, not on a published schedule.
 
