@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from gkdeadline.cli import main
 from tests.paths import HOLIDAY_CN
+
+NOTICES = Path(__file__).parent / "data" / "notices"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -56,6 +59,10 @@ def test_projection_is_flagged(capsys) -> None:
             "lists no days",
         ),
         (["frobnicate"], "frobnicate"),
+        (
+            ["schedule", "import", str(NOTICES / "2026.txt"), "--out", "/nonexistent/dir/x.toml"],
+            "不能写入 /nonexistent/dir/x.toml",
+        ),
     ],
 )
 def test_errors_are_one_line_exit_2(capsys, args: list[str], fragment: str) -> None:

@@ -15,8 +15,10 @@ of a page share one namespace. What is checked:
   a command (the README's two commands). ``gkdeadline …`` and ``uv run [--locked] gkdeadline …``
   run through :func:`gkdeadline.cli.main`; ``&&`` chains run in order. Installation steps
   (``pip install …``, ``python3 -m pip install uv``, ``uv sync …``) are not run: this test runs
-  in the environment they make; ``uv run [--locked] pytest`` is this very test run. Anything
-  else (``curl``, pipes, redirections) needs a ``not run`` marker. A command must exit 0 unless
+  in the environment they make; ``uv run [--locked] pytest`` is this very test run.
+  ``export NAME=VALUE``, ``mkdir -p DIR`` and ``cp FILE… DIR`` are done here (``$NAME`` is
+  expanded, ``$PWD`` is the working directory). Anything else (``curl``, pipes, redirections)
+  needs a ``not run`` marker. A command must exit 0 unless
   its comment says otherwise (``# 退出码 3``).
 * **tolerance**, in expected output and in repr comments: ``…`` matches any text within a line;
   a line that is only ``…`` matches any number of lines.
@@ -43,7 +45,9 @@ import os
 import re
 import shlex
 import shutil
+import sys
 import tokenize
+import types
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -123,9 +127,7 @@ def blocks(path: Path) -> list[Block]:
 def page_block(page: str, contains: str, lang: str = "python") -> Block:
     """The one block of ``page`` (relative to the repository root) containing ``contains``: for
     the dedicated tests of blocks marked ``not run``, so they run the text the reader sees."""
-    found = [
-        b for b in blocks(ROOT / page) if b.lang == lang and contains in b.text
-    ]
+    found = [b for b in blocks(ROOT / page) if b.lang == lang and contains in b.text]
     assert len(found) == 1, f"{page}: {len(found)} {lang} blocks contain {contains!r}"
     return found[0]
 
@@ -153,7 +155,9 @@ def matches(expected: list[str], actual: list[str]) -> bool:
         if expected[i].strip() == ELLIPSIS:
             return any(go(i + 1, k) for k in range(j, len(actual) + 1))
         return (
-            j < len(actual) and bool(_line_pattern(expected[i]).match(actual[j])) and go(i + 1, j + 1)
+            j < len(actual)
+            and bool(_line_pattern(expected[i]).match(actual[j]))
+            and go(i + 1, j + 1)
         )
 
     return go(0, 0)
@@ -175,7 +179,9 @@ class Page:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.namespace: dict[str, Any] = {"__name__": "__docs__"}
+        # a real module, as a reader's script is (dataclasses and pickling look it up)
+        self.module = types.ModuleType("docs_page")
+        self.namespace: dict[str, Any] = self.module.__dict__
         self.ran = 0
 
     # ---------------------------------------------------------------- python
@@ -188,14 +194,15 @@ class Page:
             expected = comments.get(stmt.end_lineno or stmt.lineno)
             where = f"{block.page}:{stmt.lineno}"
             if isinstance(stmt, ast.Expr) and expected is not None:
-                code = compile(ast.Expression(stmt.value), block.page, "eval")
+                code = compile(ast.Expression(stmt.value), block.page, "eval", dont_inherit=True)
                 value = eval(code, self.namespace)
                 shown = repr(value)
                 assert matches([expected], [shown]), (
                     f"{where}: the page says {expected!r}, the code gives {shown!r}"
                 )
             else:
-                exec(compile(ast.Module([stmt], []), block.page, "exec"), self.namespace)
+                module = ast.Module([stmt], [])
+                exec(compile(module, block.page, "exec", dont_inherit=True), self.namespace)
         self.ran += 1
 
     # ---------------------------------------------------------------- console
@@ -230,12 +237,17 @@ class Page:
         want = int(status[1]) if status else 0
         words = shlex.split(command, comments=True)
         printed = ""
-        for argv in _split(words, "&&"):
-            if any(w in ("|", ">", ">>", "<", ";", "&") or w.startswith("$(") for w in argv):
+        for part in _split(words, "&&"):
+            if any(w in ("|", ">", ">>", "<", ";", "&") or w.startswith("$(") for w in part):
                 pytest.fail(f"{where}: pipes and redirections are not run; rewrite or mark it")
-            argv = _strip_uv_run(argv)
+            argv = _strip_uv_run([os.path.expandvars(w) for w in part])
             if _install_step(argv) or argv == ["pytest"]:
                 continue  # the environment is installed; pytest is this run
+            if argv and argv[0] in SHELL:
+                SHELL[argv[0]](argv[1:])
+                continue
+            if argv[:2] == ["gkdeadline", "serve"]:
+                pytest.fail(f"{where}: a server is never started here; mark the block")
             if not argv or argv[0] != "gkdeadline":
                 pytest.fail(
                     f"{where}: {shlex.join(argv)!r} is not a gkdeadline command; mark the block"
@@ -295,6 +307,29 @@ def _strip_uv_run(argv: list[str]) -> list[str]:
         while argv and argv[0].startswith("--"):
             argv = argv[1:]
     return argv
+
+
+def _export(args: list[str]) -> None:
+    for a in args:
+        name, _, value = a.partition("=")
+        os.environ[name] = value
+
+
+def _mkdir(args: list[str]) -> None:
+    for a in args:
+        if a != "-p":
+            Path(a).mkdir(parents=True, exist_ok=True)
+
+
+def _cp(args: list[str]) -> None:
+    *sources, target = args
+    for s in sources:
+        shutil.copy(s, target)
+
+
+# The few shell commands an operator's recipe needs, done here (paths are inside the working
+# directory; variables such as $PWD and $GKDEADLINE_SCHEDULES are expanded).
+SHELL = {"export": _export, "mkdir": _mkdir, "cp": _cp}
 
 
 def _install_step(argv: list[str]) -> bool:
@@ -368,6 +403,7 @@ def _workdir(template: Path, tmp_path: Path) -> Iterator[Path]:
     saved_env = dict(os.environ)
     saved_cwd = Path.cwd()
     os.chdir(work)
+    os.environ["PWD"] = str(work)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")  # a page may show a warning; it is not an error
@@ -393,18 +429,26 @@ def _params() -> list[Any]:
 def test_page_blocks_run(path: Path, template: Path, tmp_path: Path) -> None:
     with _workdir(template, tmp_path) as work:
         page = Page(work)
-        for block in blocks(path):
-            if block.marker and block.marker[0] == "file":
-                page.file(block, block.marker[1])
-                continue
-            if block.marker and block.marker[0] == "not run":
-                continue  # test_not_run_markers_name_their_test checks the marker
-            if block.marker and block.marker[0] == "output":
-                page.output(block, block.marker[1])
-            elif block.lang == "python":
-                page.python(block)
-            elif block.lang == "console":
-                page.console(block)
+        sys.modules[page.module.__name__] = page.module
+        try:
+            _run_page(page, path)
+        finally:
+            del sys.modules[page.module.__name__]
+
+
+def _run_page(page: Page, path: Path) -> None:
+    for block in blocks(path):
+        kind, text = block.marker or ("", "")
+        if kind == "file":
+            page.file(block, text)
+        elif kind == "not run":
+            continue  # test_not_run_markers_name_their_test checks the marker
+        elif kind == "output":
+            page.output(block, text)
+        elif block.lang == "python":
+            page.python(block)
+        elif block.lang == "console":
+            page.console(block)
 
 
 def test_not_run_markers_name_their_test() -> None:
@@ -464,3 +508,28 @@ def test_pyspark_recipe(tmp_path: Path) -> None:
         assert out["error"].notna().tolist() == [False, True]
     finally:
         spark.stop()
+
+
+def test_nav_lists_every_page() -> None:
+    """Every Markdown page of docs/ is in the mkdocs navigation (new event pages included)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = config[config.index("\nnav:") :]
+    for path in DOCS.rglob("*.md"):
+        rel = path.relative_to(DOCS).as_posix()
+        assert re.search(rf"[\s:]{re.escape(rel)}\s*$", nav, re.M), f"{rel} is not in the nav"
+
+
+def test_search_keeps_domain_words_whole() -> None:
+    """The site search (mkdocs-material + jieba, with docs/search/jieba-user-dict.txt) indexes
+    the words people search for: 工作日 inside 工作日内, 答复期限, 收到申请之日 as one word each."""
+    jieba = pytest.importorskip("jieba")
+    import logging
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(DOCS / "search" / "jieba-user-dict.txt"))
+    words = list(tokenizer.cut("自收到申请之日起20个工作日内予以答复，答复期限经批准可以延长"))
+    for word in ("收到申请之日", "工作日", "答复期限", "延长"):
+        assert word in words, (word, words)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "jieba_dict_user: docs/search/jieba-user-dict.txt" in config

@@ -11,7 +11,7 @@ import click
 from gkdeadline.calendar import collecting_projected
 from gkdeadline.calendar.regions import REGIONS, missing_years
 from gkdeadline.commands import DATE, JSON_OPTION, build_calendar, calendar_options, emit
-from gkdeadline.errors import ScheduleError
+from gkdeadline.errors import InputError, ScheduleError
 
 
 @click.command("is-workday")
@@ -182,7 +182,17 @@ def schedule_import_cmd(
         schedule = parse_notice(text, year=year, source=Path(notice).name)
     toml = schedule_to_toml(schedule)
     if target is not None:
-        Path(target).write_text(toml, encoding="utf-8")
+        try:
+            Path(target).write_text(toml, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(
+                f"不能写入 {target}：{exc.strerror or exc}；请检查目录是否存在、是否有写权限",
+                code="output-invalid",
+                message_en=f"cannot write {target}: {exc.strerror or exc}; check the folder exists"
+                " and is writable",
+                field="out",
+                value=str(target),
+            ) from exc
     if as_json:
         click.echo(
             json.dumps(

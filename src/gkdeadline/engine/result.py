@@ -64,59 +64,59 @@ class _Model(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A violation or notice found in a case: stable code, Chinese message, the rule broken.
-
-    Attributes:
-        code: Stable code, e.g. ``answered-late`` (every code is listed in ``docs/errors.md``).
-        severity: ``violation`` (the agency broke a rule; its legal consequence is computed) or
-            ``notice`` (something an auditor should know).
-        message: The finding in Chinese, with dates and numbers.
-        message_en: The same in English.
-        event_index: The event that caused it (its position in the input), if one did.
-        date: The day it happened, if it has one.
-        rule_id: The rule broken or applied (a rule in force on the receipt date).
-        citation: That rule's citation: document, article and the quoted words.
-    """
+    """A violation or notice found in a case: stable code, Chinese message, the rule broken."""
 
     code: Annotated[str, Field(description="稳定的代码，见 docs/errors.md")]
+    """Stable code, e.g. ``answered-late`` (every code is listed in ``docs/errors.md``)."""
     severity: Literal["violation", "notice"]
+    """``violation`` or ``notice``.
+
+    A violation: the agency broke a rule, and its legal consequence is computed. A notice:
+    something an auditor should know.
+    """
     message: Annotated[str, Field(description="中文说明")]
+    """The finding in Chinese, with dates and numbers."""
     message_en: str
+    """The same in English."""
     event_index: Annotated[int | None, Field(description="引起它的事件（输入中的序号）")] = None
+    """The event that caused it (its position in the input), if one did."""
     date: dt.date | None = None
+    """The day it happened, if it has one."""
     rule_id: str | None = None
+    """The rule broken or applied (a rule in force on the receipt date)."""
     citation: str | None = None
+    """That rule's citation: document, article and the quoted words."""
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One line of the trail: what happened, which rule applied, the deadline afterwards.
-
-    Attributes:
-        index: The event's position in the input.
-        date: The event's date.
-        event: The event type (``received``, ``extension`` …).
-        text: What happened and what it means, in Chinese, citing the rule.
-        rule_id: The rule applied at this step.
-        citation: That rule's citation.
-        due: The answer deadline after this event (the earliest possible one while it depends on
-            an unpublished holiday schedule); ``None`` while the clock waits.
-        due_latest: The latest possible deadline, when it depends on an unpublished schedule.
-        extra: The event's own ``extra`` object, returned untouched.
-    """
+    """One line of the trail: what happened, which rule applied, the deadline afterwards."""
 
     index: Annotated[int, Field(description="事件在输入中的序号")]
+    """The event's position in the input."""
     date: dt.date
+    """The event's date."""
     event: str
+    """The event type (``received``, ``extension`` …)."""
     text: Annotated[str, Field(description="中文说明")]
+    """What happened and what it means, in Chinese, citing the rule."""
     rule_id: str | None = None
+    """The rule applied at this step."""
     citation: str | None = None
+    """That rule's citation."""
     due: Annotated[dt.date | None, Field(description="本事件之后的答复期限")] = None
+    """The answer deadline after this event.
+
+    The earliest possible one while it depends on an unpublished holiday schedule; ``None``
+    while the clock waits.
+    """
     due_latest: Annotated[
         dt.date | None,
         Field(description="期限取决于尚未公布的放假安排时：最晚可能的日期（due 为最早）"),
     ] = None
+    """The latest possible deadline, when it depends on an unpublished schedule."""
     extra: dict[str, Any] | None = None
+    """The event's own ``extra`` object, returned untouched."""
 
     def line(self) -> str:
         if self.due is None:
@@ -130,23 +130,7 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class DeadlineItem:
-    """A dated obligation or window arising in the case.
-
-    Attributes:
-        kind: ``answer``, ``correction_notice``, ``correction_period``, ``third_party_reply``,
-            ``agency_reply``, ``fee_payment``, ``review`` (申请行政复议) or ``litigation``
-            (提起行政诉讼).
-        due: The last day; ``None`` while it depends on a schedule not yet published (then
-            ``due_earliest`` and ``due_latest`` bound it, as far as they can be known).
-        obligor: Who must act: ``agency``, ``applicant`` or ``third_party``.
-        title: The limit's name in Chinese.
-        rule_id: The rule that sets it.
-        citation: That rule's citation.
-        note: How it was counted, when that needs saying.
-        due_earliest: With ``due`` unknown: the earliest the last day can be.
-        due_latest: With ``due`` unknown: the latest it can be (``None`` when it cannot be
-            bounded, e.g. beyond every bound the calendar knows).
-    """
+    """A dated obligation or window arising in the case."""
 
     kind: Literal[
         "answer",
@@ -158,35 +142,56 @@ class DeadlineItem:
         "review",
         "litigation",
     ]
+    """Which limit: ``answer``, ``review`` (复议), ``litigation`` (诉讼) ….
+
+    One of ``answer``, ``correction_notice``, ``correction_period``, ``third_party_reply``,
+    ``agency_reply``, ``fee_payment``, ``review`` (申请行政复议) or ``litigation`` (提起行政诉讼).
+    """
     due: dt.date | None
+    """The last day; ``None`` while it depends on an unpublished schedule.
+
+    Then ``due_earliest`` and ``due_latest`` bound it, as far as they can be known.
+    """
     obligor: Literal["agency", "applicant", "third_party"]
+    """Who must act: ``agency``, ``applicant`` or ``third_party``."""
     title: str
+    """The limit's name in Chinese."""
     rule_id: str
+    """The rule that sets it."""
     citation: str
+    """That rule's citation."""
     note: str | None = None
+    """How it was counted, when that needs saying."""
     due_earliest: dt.date | None = None
+    """With ``due`` unknown: the earliest the last day can be."""
     due_latest: dt.date | None = None
+    """With ``due`` unknown: the latest it can be.
+
+    ``None`` when it cannot be bounded, e.g. beyond every bound the calendar knows.
+    """
 
 
 @dataclass(frozen=True, slots=True)
 class SpanItem:
-    """A span of the case: consultation, suspension, correction, fee — counted or not.
-
-    Attributes:
-        first: The first day (自A之日起).
-        last: The last day (至B之日止); ``None`` while the span has not ended.
-        kind: ``consultation.third_party``, ``consultation.agency``, ``suspension``,
-            ``correction`` or ``fee``.
-        counted: True when the span counts toward the answer deadline (no rule in force says it
-            does not; the case then has a ``no-basis-for-span`` finding).
-        note: What the span was, in Chinese.
-    """
+    """A span of the case: consultation, suspension, correction, fee — counted or not."""
 
     first: dt.date
+    """The first day (自A之日起)."""
     last: Annotated[dt.date | None, Field(description="null：尚未结束")]
+    """The last day (至B之日止); ``None`` while the span has not ended."""
     kind: str
+    """What kind of span: consultation (by party), suspension, correction or fee.
+
+    One of ``consultation.third_party``, ``consultation.agency``, ``suspension``,
+    ``correction``, ``fee``.
+    """
     counted: Annotated[bool, Field(description="true：这段时间计入答复期限（没有不计入的依据）")]
+    """True when the span counts toward the answer deadline.
+
+    No rule in force says it does not count; the case then has a ``no-basis-for-span`` finding.
+    """
     note: str
+    """What the span was, in Chinese."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,79 +203,80 @@ class RuleRef:
 
 
 class CaseResult(_Model):
-    """Everything known about a case on ``as_of``.
-
-    One model for every output: `Case.result`, ``gkdeadline case --json``, the batch engine and
-    the HTTP service (``gkdeadline schema result`` prints its JSON Schema). Dates are
-    `datetime.date` in Python and ``YYYY-MM-DD`` in JSON (`as_dict`).
-
-    Attributes:
-        schema_version: ``"2"``.
-        id: The case's id, as given.
-        profile: The profile id.
-        as_of: The status date; ``None``: as of the last event.
-        received: The statutory receipt date (by the receipt rule of the channel).
-        rule: The id of the answer-deadline rule in force on the receipt date.
-        due: The answer deadline; ``None`` while the clock waits (correction, suspension) or while
-            it depends on an unpublished holiday schedule (then see ``due_earliest``).
-        due_earliest: The earliest possible deadline, when it depends on an unpublished schedule.
-        due_latest: The latest possible deadline, likewise.
-        due_assumptions: The assumptions the two bounds rest on, in Chinese.
-        status: ``running``, ``paused``, ``awaiting_correction``, ``awaiting_fee``,
-            ``answered``, ``answered_late``, ``overdue``, ``seriously_overdue``, ``withdrawn``,
-            ``abandoned`` or ``pending_calendar``.
-        status_zh: The status in Chinese.
-        remaining_workdays: Workdays that still count in ``(as_of, due]``.
-        workdays_late: Workdays late (answered late, or not answered after the deadline).
-        on_time: Whether the answer met the deadline; ``None`` before an answer or while unsure.
-        answered: The day the answer was made.
-        delivered: The day it was delivered, if recorded.
-        verdict_basis: Which day the verdict used: ``answered`` or ``delivered``.
-        verdict_rule: The rule whose deadline the verdict used.
-        outcome: The answer's result category (国办公开办函〔2021〕30号).
-        closed: The day the case closed (answer, withdrawal, abandonment).
-        projected: True when a result relies on a projected (not published) holiday.
-        findings: The violations and notices (`Finding`).
-        trail: The audit trail, one `Step` per event.
-        deadlines: Every dated obligation and window (`DeadlineItem`), including the
-            applicant's 复议 and 诉讼 windows.
-        spans: Consultation, suspension, correction and fee spans (`SpanItem`).
-        rules: The rules the computation used (`RuleRef`).
-        extra: The case's own ``extra`` object (with ``applicant``), returned untouched.
-    """
+    """Everything known about a case on ``as_of``."""
 
     schema_version: Literal["2"] = SCHEMA_VERSION
+    """``"2"``."""
     id: str | None = None
+    """The case's id, as given."""
     profile: str
+    """The profile id."""
     as_of: dt.date | None = Field(description="状态日期；null：截至最后一个事件")
+    """The status date; ``None``: as of the last event."""
     received: dt.date | None = Field(description="收到申请之日（依收到申请之日规则）")
+    """The statutory receipt date (by the receipt rule of the channel)."""
     rule: str | None = Field(description="答复期限规则 id")
+    """The id of the answer-deadline rule in force on the receipt date."""
     due: dt.date | None = Field(description="答复期限；暂停、等待补正时为 null")
+    """The answer deadline; ``None`` while the clock waits or the date is not yet certain.
+
+    ``None`` while waiting for a correction or a fee, during a suspension, or while the deadline
+    depends on an unpublished holiday schedule (then see ``due_earliest`` and ``due_latest``).
+    """
     due_earliest: dt.date | None = Field(
         None, description="期限取决于尚未公布的放假安排时的最早可能日期"
     )
+    """The earliest possible deadline, when it depends on an unpublished schedule."""
     due_latest: dt.date | None = Field(None, description="…的最晚可能日期")
+    """The latest possible deadline, likewise."""
     due_assumptions: list[str] = Field(default_factory=list, description="界限所依据的假设")
+    """The assumptions the two bounds rest on, in Chinese."""
     status: Status
+    """The status on ``as_of`` (``running``, ``answered``, ``overdue`` …).
+
+    One of ``running``, ``paused``, ``awaiting_correction``, ``awaiting_fee``, ``answered``,
+    ``answered_late``, ``overdue``, ``seriously_overdue``, ``withdrawn``, ``abandoned``,
+    ``pending_calendar``.
+    """
     status_zh: str
+    """The status in Chinese."""
     remaining_workdays: int | None = Field(description="as_of 之后到期限还有几个可计算的工作日")
+    """Workdays that still count in ``(as_of, due]``."""
     workdays_late: int | None = Field(description="逾期的工作日数（逾期答复或逾期未答复）")
+    """Workdays late (answered late, or not answered after the deadline)."""
     on_time: bool | None = Field(description="是否按期答复；未答复或尚不能确定时为 null")
+    """Whether the answer met the deadline; ``None`` before an answer or while unsure."""
     answered: dt.date | None
+    """The day the answer was made."""
     delivered: dt.date | None = None
+    """The day it was delivered, if recorded."""
     verdict_basis: Literal["answered", "delivered"] | None = Field(
         None, description="按期与否依据的日期：作出答复之日或送达之日"
     )
+    """Which day the verdict used: ``answered`` or ``delivered``."""
     verdict_rule: str | None = None
+    """The rule whose deadline the verdict used."""
     outcome: str | None = None
+    """The answer's result category (国办公开办函〔2021〕30号)."""
     closed: dt.date | None = None
+    """The day the case closed (answer, withdrawal, abandonment)."""
     projected: bool = False
+    """True when a result relies on a projected (not published) holiday."""
     findings: list[Finding] = Field(default_factory=list)
+    """The violations and notices (`Finding`)."""
     trail: list[Step] = Field(default_factory=list)
+    """The audit trail, one `Step` per event."""
     deadlines: list[DeadlineItem] = Field(default_factory=list)
+    """Every dated obligation and window (`DeadlineItem`).
+
+    Including the applicant's 复议 and 诉讼 windows after an answer or an unanswered deadline.
+    """
     spans: list[SpanItem] = Field(default_factory=list)
+    """Consultation, suspension, correction and fee spans (`SpanItem`)."""
     rules: list[RuleRef] = Field(default_factory=list, description="计算用到的规则")
+    """The rules the computation used (`RuleRef`)."""
     extra: dict[str, Any] | None = None
+    """The case's own ``extra`` object (with ``applicant``), returned untouched."""
 
     # ------------------------------------------------------------------ conveniences
 
