@@ -717,3 +717,10 @@ def test_projection_makes_late_cases_computable_and_says_so() -> None:
     r = c.result(D(2026, 12, 16))
     assert r.projected and any("预测" in w for w in r.warnings)
     assert r.due is not None and r.due.year == 2027
+
+
+def test_an_unknown_applicant_type_is_refused_as_the_case_file_would() -> None:
+    with pytest.raises(CaseError) as info:
+        Case("national", [], applicant="natural")
+    assert info.value.code == "field-invalid" and info.value.field == "applicant"
+    assert "natural-person" in str(info.value)

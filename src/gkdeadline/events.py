@@ -180,7 +180,7 @@ class Param:
     """
 
     field: str  # the model's field
-    kind: Literal["date", "enum", "int", "flag", "text"]
+    kind: Literal["date", "enum", "int", "flag", "text", "number"]
     values: tuple[str, ...] = ()  # for enums: the allowed values
     column: str | None = None  # its column in the one-row batch schema
     required: bool = False
@@ -199,7 +199,8 @@ class EventSpec:
         topics: The rule topics that govern it (its citations in the docs and trails).
         meaning: What it means, in Chinese (``docs/events/<type>.md``).
         example: An example event.
-        params: The fields the engine reads, with their batch columns.
+        params: Every field of the event beyond ``type``, ``date``, ``note`` and ``extra`` (the
+            model's), with its batch column; ``slot`` says which the engine reads.
         date_column: Its date column in the one-row batch schema.
     """
 
@@ -326,7 +327,8 @@ SPECS: tuple[EventSpec, ...] = (
         "障碍消除，期限恢复计算。中止之日至恢复之日（首尾都算）不计入，次日起恢复计算。"
         "没有对应的中止是错误数据。",
         {"type": "resumed", "date": "2026-05-15"},
-        date_column="resumed",
+        (Param("reason", "text"),),
+        "resumed",
     ),
     EventSpec(
         "fee_notified",
@@ -338,7 +340,10 @@ SPECS: tuple[EventSpec, ...] = (
         "收到通知之日（`applicant_received`，缺省为本日）起算；规则规定这段时间不计入答复期限的，"
         "至缴费之日止不计入。逾期未缴费的，视为放弃申请（`fee-lapsed`）。",
         {"type": "fee_notified", "date": "2026-10-09", "amount": 100},
-        (Param("applicant_received", "date", column="fee_applicant_received", slot=0),),
+        (
+            Param("applicant_received", "date", column="fee_applicant_received", slot=0),
+            Param("amount", "number"),
+        ),
         "fee_notified",
     ),
     EventSpec(
@@ -390,7 +395,10 @@ SPECS: tuple[EventSpec, ...] = (
         "（`delay-after-deadline`）；施行中的规则没有这一规定的（2008 年条例），无效"
         "（`delay-without-basis`）。补正后重新计算的，此前的延迟不再适用。",
         {"type": "delay_set", "date": "2026-10-20", "until": "2026-12-18"},
-        (Param("until", "date", column="delay_until", required=True, slot=0),),
+        (
+            Param("until", "date", column="delay_until", required=True, slot=0),
+            Param("reason", "text"),
+        ),
         "delay_set",
     ),
     EventSpec(
@@ -435,7 +443,8 @@ SPECS: tuple[EventSpec, ...] = (
         ("request.correction-notice",),
         "行政机关认定申请人视为放弃申请（如无正当理由逾期不补正），案件结束（状态 `abandoned`）。",
         {"type": "abandoned", "date": "2026-11-10", "reason": "逾期不补正"},
-        date_column="abandoned",
+        (Param("reason", "text"),),
+        "abandoned",
     ),
     EventSpec(
         "reanswer_ordered",
@@ -458,6 +467,7 @@ SPECS: tuple[EventSpec, ...] = (
             Param("unit", "enum", UNITS, "reanswer_unit", slot=1),
             Param("until", "date", column="reanswer_until", slot=2),
             Param("by", "enum", ("review", "court"), "reanswer_by", required=True),
+            Param("document", "text"),
         ),
         "reanswer_ordered",
     ),

@@ -346,21 +346,21 @@ def _with_bounds(
     the latest possible calendars, keep what both agree on, and bound the rest."""
     pair = ctx.cal.bounds()
     if pair is None:
-        day = _first_unknown(ctx, raw)
-        raise ctx.cal.coverage_error_for(day)
+        raise _first_unknown(ctx, raw)
     early_cal, late_cal = pair
     early = replay(early_cal, ctx.enc, ctx.rules, cutoff, a)
     late = replay(late_cal, ctx.enc, ctx.rules, cutoff, a) if late_cal is not None else None
     if early.out[core.O_FLAGS] & UNKNOWN or (late is not None and late.out[core.O_FLAGS] & UNKNOWN):
-        raise ctx.cal.coverage_error_for(_first_unknown(ctx, raw))
+        raise _first_unknown(ctx, raw)
     return _decode(ctx, early, late, as_of, case_id, extra, bounds_of=ctx.cal)
 
 
-def _first_unknown(ctx: Context, raw: Raw) -> date:
+def _first_unknown(ctx: Context, raw: Raw) -> CalendarCoverageError:
+    """The coverage error of the first unknown day after the receipt (raises `InputError`,
+    ``date-out-of-range``, when that day would be after 9999-12-31)."""
     ix = ctx.cal.index
     start = ctx.day(raw.out[core.O_RECEIPT]) or ctx.events[0].date
-    i = ix.first_unknown_after(start.toordinal() - ix.first_ordinal)
-    return date.fromordinal(ix.first_ordinal + i)
+    return ctx.cal.coverage_error(ix.first_unknown_after(start.toordinal() - ix.first_ordinal))
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -669,13 +669,17 @@ def _describe(
             return "告知申请人补正，答复期限暂停，收到补正后重新计算", rule
         return "告知申请人补正（规则没有规定补正后重新计算，期限继续）", rule
     if kind == "correction_deadline_set":
-        until = ev.until
-        if until is None and ev.workdays is not None:
-            until = ctx.cal.add_workdays(ev.date, ev.workdays) if _known(ctx, ev.date) else None
-        return (
-            f"确定补正期限{'至 ' + until.isoformat() if until else ''}，逾期不补正视为放弃申请",
-            (rules.correction_notice),
-        )
+        end = ""
+        if ev.until is not None:
+            end = f"至 {ev.until.isoformat()}"
+        elif ev.workdays is not None:
+            dated = _on_calendars(ctx, _workdays_after(ev.date, ev.workdays))
+            if dated.due is not None:
+                end = f"至 {dated.due.isoformat()}"
+            elif dated.earliest is not None:
+                latest = dated.latest.isoformat() if dated.latest else "暂不能确定"
+                end = f"至 {dated.earliest.isoformat()}～{latest}（待节假日安排公布后确定）"
+        return f"确定补正期限{end}，逾期不补正视为放弃申请", rules.correction_notice
     if kind == "correction_received":
         if info == core.I_RESTART and rules.restart is not None:
             basis = basis_text(rules.restart, rules.restart.restarts_basis)
@@ -766,14 +770,6 @@ def _describe(
     return BY_TYPE[kind].title, reply
 
 
-def _known(ctx: Context, d: date) -> bool:
-    try:
-        ctx.cal.is_workday(d)
-    except GkDeadlineError:
-        return False
-    return True
-
-
 def _spans(ctx: Context, raw: Raw) -> list[SpanItem]:
     out = []
     for first, last, kind, flags in raw.spans:
@@ -855,12 +851,23 @@ def _deadlines(
     receipt = ctx.day(raw.out[core.O_RECEIPT])
     notice = rules.correction_notice
     if receipt is not None and notice is not None and notice.duration is not None:
-        amount = notice.duration.amount
-        dated = _on_calendars(ctx, lambda cal, _side: cal.add_workdays(receipt, amount))
+        dated = _on_calendars(ctx, _workdays_after(receipt, notice.duration.amount))
         add("correction_notice", dated, "agency", "补正告知期限", notice, None)
     for pos, index in enumerate(ctx.enc.order):
         ev: Any = ctx.events[index]
-        if ev.type == "consultation_started" and pos < len(raw.step_due):
+        if pos >= len(raw.step_due):
+            break  # after the as-of date
+        if ev.type == "correction_deadline_set":
+            if ev.until is not None:
+                dated = Dated(ev.until)
+            else:
+                dated = _on_calendars(ctx, _workdays_after(ev.date, ev.workdays))
+            add("correction_period", dated, "applicant", "补正期限", notice, None)
+        elif ev.type == "fee_notified" and rules.fee is not None and rules.fee.duration:
+            start = ev.applicant_received or ev.date
+            dated = _on_calendars(ctx, _workdays_after(start, rules.fee.duration.amount))
+            add("fee_payment", dated, "applicant", "缴纳信息处理费期限", rules.fee, None)
+        if ev.type == "consultation_started":
             prule = _party_rule(ctx, ev)
             dated = _on_calendars(ctx, partial(_party_limit_on, ev=ev, rule=prule))
             title = "第三方提出意见期限" if ev.party == "third_party" else "其他机关提出意见期限"
@@ -906,6 +913,10 @@ def _deadlines(
             "litigation", "litigation.nonperformance", due, "逾期不答复时提起行政诉讼期限", expiry
         )
     return sorted(out, key=lambda x: x.due or x.due_earliest or date.max)
+
+
+def _workdays_after(day: date, n: int) -> Callable[[Calendar, int], date]:
+    return lambda cal, _side: cal.add_workdays(day, n)
 
 
 def _on_calendars(
