@@ -77,9 +77,9 @@ def test_bad_input() -> None:
         batch.add_workdays(np.array(["2026-01-05", "NaT"], dtype="datetime64[D]"), 1)
     with pytest.raises(InputError, match="dates"):
         batch.add_workdays(np.array([1.5, 2.5]), 1)
-    with pytest.raises(InputError, match="whole number"):
+    with pytest.raises(InputError, match="应当是整数"):
         batch.add_workdays(np.array(["2026-01-05"], dtype="datetime64[D]"), 1.5)
-    with pytest.raises(InputError, match="shape"):
+    with pytest.raises(InputError, match="形状"):
         batch.add_workdays(np.array(["2026-01-05"] * 3, dtype="datetime64[D]"), np.array([1, 2]))
 
 
@@ -310,7 +310,7 @@ def test_between_broadcasts() -> None:
         [cal.workdays_between(x, y) for y in batch.to_dates(b)] for x in batch.to_dates(a)
     ]
     assert batch.workdays_between("2026-10-09", b).tolist() == grid[2].tolist()
-    with pytest.raises(InputError, match="shape"):
+    with pytest.raises(InputError, match="形状"):
         batch.workdays_between(a, b)
 
 
@@ -327,33 +327,33 @@ def test_out_is_written_and_returned() -> None:
     batch.add_workdays(same, 20, out=same)  # in place
     assert (same == out).all()
     for bad in (np.empty(2, dtype=np.int64), np.empty(3, dtype="datetime64[D]"), [0, 0]):
-        with pytest.raises(InputError, match="out must be"):
+        with pytest.raises(InputError, match="out 应当是"):
             batch.add_workdays(d, 20, out=bad)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="out must be"):
+    with pytest.raises(InputError, match="out 应当是"):
         batch.is_workday(d, out=np.empty(4, dtype=bool)[::2])
     both = np.array(["2026-09-28", "2026-10-09", "2026-10-12"], dtype="datetime64[D]")
-    with pytest.raises(InputError, match="overlaps"):  # shifted by one element: not in place
+    with pytest.raises(InputError, match="部分重叠"):  # shifted by one element: not in place
         batch.add_workdays(both[1:], 1, out=both[:2])
-    with pytest.raises(InputError, match="overlaps"):
+    with pytest.raises(InputError, match="部分重叠"):
         batch.is_workday(both, out=both.view(bool)[:3])
     a = np.array(["2026-09-28", "NaT"], dtype="datetime64[D]")
-    with pytest.raises(InputError, match=r"a\[1\] is NaT"):  # found although out overwrote a
+    with pytest.raises(InputError, match=r"a\[1\] 是 NaT"):  # found although out overwrote a
         batch.workdays_between(a, np.datetime64("2026-10-09"), out=a.view(np.int64))
 
 
 def test_nat_is_named_by_position_in_its_own_operand() -> None:
     a = np.array(["2026-01-05", "2026-01-06", "NaT"], dtype="datetime64[D]")
-    with pytest.raises(InputError, match=r"dates\[2\] is NaT"):
+    with pytest.raises(InputError, match=r"dates\[2\] 是 NaT"):
         batch.is_workday(a)
-    with pytest.raises(InputError, match=r"a\[2\] is NaT"):
+    with pytest.raises(InputError, match=r"a\[2\] 是 NaT"):
         batch.workdays_between(a, a[0])
-    with pytest.raises(InputError, match=r"b\[0\] is NaT"):  # before broadcasting
+    with pytest.raises(InputError, match=r"b\[0\] 是 NaT"):  # before broadcasting
         batch.workdays_between(a[:2], np.array(["NaT"], dtype="datetime64[D]"))
-    with pytest.raises(InputError, match=r"dates\[1\] is NaT"):  # n = 0 does not hide a NaT
+    with pytest.raises(InputError, match=r"dates\[1\] 是 NaT"):  # n = 0 does not hide a NaT
         batch.add_workdays(a[1:], 0)
-    with pytest.raises(InputError, match=r"a\[0\] is NaT"):  # nor does b == a
+    with pytest.raises(InputError, match=r"a\[0\] 是 NaT"):  # nor does b == a
         batch.workdays_between(a[2:], a[2:])
-    with pytest.raises(InputError, match=r"dates\[2\] is NaT"):  # NaT wins over coverage
+    with pytest.raises(InputError, match=r"dates\[2\] 是 NaT"):  # NaT wins over coverage
         batch.add_workdays(np.array(["2003-01-01", "2026-01-05", "NaT"]), 1)
 
 

@@ -368,7 +368,7 @@ def test_regional_schedule_can_be_loaded(tmp_path, in_file: str, in_calendar: st
 def test_regional_schedule_on_a_national_calendar_is_refused(tmp_path) -> None:
     f = tmp_path / "nx.toml"
     f.write_text('year = 2018\nregion = "ningxia"\nnotice = "x"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="regional"):
+    with pytest.raises(InputError, match="是地区安排"):
         Calendar().with_schedules(gk.load_schedule(f))
 
 

@@ -624,10 +624,10 @@ def test_bad_files(tmp_path) -> None:
             '{"profile": "nationl", "events": [{"type": "received", "date": "2026-09-28", "channel": "post"}]}'
         )
     assert pinfo.value.code == "profile-unknown"
-    with pytest.raises(CaseError, match="at least its 'received'") as info:
+    with pytest.raises(CaseError, match="至少要有收到申请") as info:
         Case.from_json('{"profile": "national", "events": []}')
     assert info.value.code == "case-file-invalid" and info.value.field == "events"
-    with pytest.raises(CaseError, match="colour：Extra inputs") as info:
+    with pytest.raises(CaseError, match="colour：没有这个字段") as info:
         Case.from_json(
             '{"profile": "national", "events": [{"type": "answered", "date": "2026-09-28"}], "colour": 1}'
         )

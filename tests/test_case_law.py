@@ -940,8 +940,8 @@ def test_the_correction_and_fee_periods_are_listed_as_the_applicants_deadlines()
     assert (period.due, period.obligor) == (D(2026, 10, 20), "applicant")
     assert period.rule_id == "national-2019.correction-notice"
     # fee: 20 workdays from the day the applicant receives the notice (2026-10-09) → 11-05
-    r = Case(
-        "national", [received("2026-09-28", "post"), ev("fee_notified", "2026-10-09")]
-    ).result(D(2026, 10, 12))
+    r = Case("national", [received("2026-09-28", "post"), ev("fee_notified", "2026-10-09")]).result(
+        D(2026, 10, 12)
+    )
     fee = next(d for d in r.deadlines if d.kind == "fee_payment")
     assert (fee.due, fee.rule_id, fee.obligor) == (D(2026, 11, 5), "fee-2020.payment", "applicant")

@@ -56,7 +56,7 @@ def test_projection_is_flagged(capsys) -> None:
         (["is-workday", "2026-10-10", "--region", "mars"], "mars"),
         (
             ["is-workday", "2026-10-10", "--schedule", str(HOLIDAY_CN / "2027.json")],
-            "lists no days",
+            "没有列出任何日期",
         ),
         (["frobnicate"], "frobnicate"),
         (

@@ -69,7 +69,7 @@ def test_every_holiday_cn_file_loads_and_matches_built_in(year: int, national: C
 
 
 def test_holiday_cn_2027_is_empty_and_refused() -> None:
-    with pytest.raises(ScheduleError, match="lists no days"):
+    with pytest.raises(ScheduleError, match="没有列出任何日期"):
         gk.load_schedule(HOLIDAY_CN / "2027.json")
 
 

@@ -75,9 +75,18 @@ def test_ics_has_each_deadline_with_citation_and_stable_ascii_uids() -> None:
         "申请行政复议期限": date(2027, 1, 12),
         "提起行政诉讼期限": date(2027, 5, 13),
     }
+    laws = {
+        "补正告知期限": "《中华人民共和国政府信息公开条例》（国务院令第711号）第三十条",
+        "第三方提出意见期限": "《中华人民共和国政府信息公开条例》（国务院令第711号）第三十二条",
+        "答复期限": "《中华人民共和国政府信息公开条例》（国务院令第711号）第三十三条第二款",
+        "申请行政复议期限": "《中华人民共和国行政复议法》",
+        "提起行政诉讼期限": "《中华人民共和国行政诉讼法》",
+    }
     for e in events:
         assert str(e.get("uid")).isascii()
-        assert "依据：《中华人民共和国" in str(e.get("description"))
+        title = str(e.get("summary")).split("：")[0]
+        description = "".join(str(e.get("description")).split())  # folded lines joined
+        assert f"依据：{laws[title]}" in description
         assert e.decoded("dtend") == e.decoded("dtstart").fromordinal(
             e.decoded("dtstart").toordinal() + 1
         )

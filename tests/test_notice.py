@@ -465,8 +465,8 @@ def test_malformed_notice_names_the_sentence(
     with pytest.raises(NoticeError) as info:
         parse_notice(text)
     message = str(info.value)
-    assert message.startswith("通知")  # Chinese first …
-    assert "（" in message and message.rstrip().endswith("）")  # … then the English gloss
+    assert message.startswith("通知")  # Chinese; the English gloss is message_en
+    assert info.value.message_en and info.value.message_en != message
     assert sentence in message and sentence in info.value.sentence
     for fragment in fragments:
         assert fragment in message

@@ -92,16 +92,16 @@ def test_zero_means_same_day() -> None:
 def test_hours_are_elapsed_time_and_need_an_aware_moment() -> None:
     start = datetime(2026, 9, 30, 22, 0, tzinfo=SH)
     assert period_end(start, hours(48), CAL) == datetime(2026, 10, 2, 22, 0, tzinfo=SH)
-    with pytest.raises(InputError, match="no timezone"):
+    with pytest.raises(InputError, match="没有时区"):
         period_end(datetime(2026, 9, 30, 22, 0), hours(5), CAL)
-    with pytest.raises(InputError, match="moment"):
+    with pytest.raises(InputError, match="需要时刻"):
         period_end(D(2026, 9, 30), hours(5), CAL)
-    with pytest.raises(RuleError, match="spans"):
+    with pytest.raises(RuleError, match="不计入的时间"):
         period_end(start, hours(5), CAL, [Span(D(2026, 10, 1), D(2026, 10, 1))])
 
 
 def test_day_periods_refuse_moments() -> None:
-    with pytest.raises(InputError, match="whole days"):
+    with pytest.raises(InputError, match="按整日计算"):
         period_end(datetime(2026, 9, 30, 9, tzinfo=SH), workdays(3), CAL)
 
 
@@ -128,7 +128,7 @@ def test_aligned_period_ends() -> None:
 
 
 def test_bad_spans() -> None:
-    with pytest.raises(InputError, match="ends before"):
+    with pytest.raises(InputError, match="结束在开始之前"):
         Span(D(2026, 4, 10), D(2026, 4, 1))
     with pytest.raises(InputError):
         Span("2026-04-01", D(2026, 4, 1))  # type: ignore[arg-type]

@@ -124,7 +124,7 @@ def test_bad_toml_names_field_and_line(old: str, new: str, field: str, key_on_li
 
 
 def test_missing_field_and_broken_toml() -> None:
-    with pytest.raises(ProfileError, match=r"字段 jurisdiction.*Field required"):
+    with pytest.raises(ProfileError, match=r"字段 jurisdiction.*缺少必填字段"):
         parse_profile(GOOD.replace('jurisdiction = "测试县"\n', ""), "toml", "bad.toml")
     with pytest.raises(ProfileError, match=r"bad\.toml：不是有效的 TOML"):
         parse_profile(GOOD + "\nregion = = 1\n", "toml", "bad.toml")
@@ -171,7 +171,7 @@ def test_bad_json_names_field_and_line() -> None:
 
 
 def test_unknown_region_fallback_and_overlapping_topics(tmp_path) -> None:
-    with pytest.raises(ProfileError, match=r"字段 region.*unknown region 'atlantis'"):
+    with pytest.raises(ProfileError, match=r"字段 region.*没有地区 'atlantis'"):
         parse_profile(
             GOOD.replace("effective_from", 'region = "atlantis"\neffective_from'), "toml", "r.toml"
         )

@@ -365,7 +365,7 @@ def test_missing_years() -> None:
 
 
 def test_missing_years_rejects_unknown_region() -> None:
-    with pytest.raises(InputError, match="unknown region"):
+    with pytest.raises(InputError, match="没有地区"):
         missing_years("atlantis", 2020, 2026)
 
 

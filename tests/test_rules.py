@@ -122,16 +122,16 @@ def test_request_reply_composes_period_spans_and_extension() -> None:
 def test_extension_amount_bounds() -> None:
     ext = get_rule("national-2019.request-extension")
     for bad in (0, 21, -1):
-        with pytest.raises(RuleError, match="outside 1…20"):
+        with pytest.raises(RuleError, match="不在 1～20 之内"):
             ext.due(D(2026, 10, 30), amount=bad)
-    with pytest.raises(RuleError, match="not an extension"):
+    with pytest.raises(RuleError, match="不是延长期限的规则"):
         get_rule("national-2019.request-reply").due(D(2026, 10, 30), amount=3)
 
 
 def test_version_in_force() -> None:
     old = get_rule("national-2008.request-reply")
     assert old.in_force(D(2019, 5, 14)) and not old.in_force(D(2019, 5, 15))
-    with pytest.raises(RuleError, match="not in force on 2026-01-05"):
+    with pytest.raises(RuleError, match="在 2026-01-05 不施行"):
         old.due(D(2026, 1, 5))
     assert old.due(D(2026, 1, 5), check_in_force=False).value == D(2026, 1, 26)
 
@@ -155,7 +155,7 @@ def test_fixed_date_lead_time_window_cadence_deadline() -> None:
 
 
 def test_rules_without_a_date_say_why() -> None:
-    with pytest.raises(RuleError, match="standing requirement"):
+    with pytest.raises(RuleError, match="常设要求"):
         get_rule("fenggang-2018.website-link-speed").due(D(2026, 1, 5))
     with pytest.raises(RuleError, match="received"):
         get_rule("national-2019.receipt-date").due(D(2026, 1, 5))

@@ -107,7 +107,7 @@ def test_toml_override_flag_and_cli_override_option(tmp_path, capsys) -> None:
         ),
         (
             '{"year": 2027, "days": [{"name": "国庆", "date": "2028-10-01", "isOffDay": true}]}',
-            ["2028-10-01", "outside year 2027"],
+            ["2028-10-01", "不在 2027 年之内"],
         ),
         (
             '{"year": 2027, "days": [{"name": "元旦", "date": "2026-12-01", "isOffDay": true}]}',
@@ -155,7 +155,7 @@ def test_holiday_cn_errors_name_the_entry(text: str, fragments: list[str]) -> No
             "holiday.0.of",
         ),
         ('year = 2027\n[[holiday]]\nname = "a"\noff = ["2027-02-01"]\n', "notice"),
-        ('year = 2027\nnotice = "x"\n', "lists no days"),
+        ('year = 2027\nnotice = "x"\n', "没有列出任何日期"),
         ("year = = 2027", "not valid TOML"),
     ],
 )
@@ -170,7 +170,7 @@ def test_file_problems(tmp_path) -> None:
         gk.load_schedule(tmp_path / "missing.json")
     other = tmp_path / "s.csv"
     other.write_text("x", encoding="utf-8")
-    with pytest.raises(ScheduleError, match="unknown format"):
+    with pytest.raises(ScheduleError, match="不认识的格式"):
         gk.load_schedule(other)
     binary = tmp_path / "b.json"
     binary.write_bytes(b"\xff\xfe\x00")

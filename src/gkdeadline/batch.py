@@ -93,8 +93,17 @@ def _date_array(dates: Any, what: str) -> npt.NDArray[Any]:
     except (TypeError, ValueError):
         arr = None
     if arr is None or arr.dtype.kind not in "MUO":
-        raise InputError(f"{what} must be dates: a numpy datetime64 array, or ISO date strings")
+        raise _not_dates(what)
     return arr
+
+
+def _not_dates(what: str) -> InputError:
+    return InputError(
+        f"{what} 应当是日期：numpy datetime64 数组，或 YYYY-MM-DD 字符串",
+        code="date-invalid",
+        message_en=f"{what} must be dates: a numpy datetime64 array, or ISO date strings",
+        field=what,
+    )
 
 
 def _to_days(part: npt.NDArray[Any], what: str) -> IntArray:
@@ -102,9 +111,7 @@ def _to_days(part: npt.NDArray[Any], what: str) -> IntArray:
     try:
         days = part.astype(DAY, copy=False)
     except (TypeError, ValueError):
-        raise InputError(
-            f"{what} must be dates: a numpy datetime64 array, or ISO date strings"
-        ) from None
+        raise _not_dates(what) from None
     return days.view(I64)
 
 
@@ -148,12 +155,21 @@ def _dates_source(arr: npt.NDArray[Any], shape: tuple[int, ...], what: str) -> _
 def _ints_source(n: Any, shape: tuple[int, ...]) -> _Source:
     arr = np.asarray(n)
     if arr.dtype.kind not in "iu":
-        raise InputError(f"n must be a whole number of days or an integer array, not {arr.dtype}")
+        raise InputError(
+            f"n 应当是整数（天数）或整数数组，而不是 {arr.dtype}",
+            code="input-invalid",
+            message_en=f"n must be a whole number of days or an integer array, not {arr.dtype}",
+            field="n",
+            value=str(arr.dtype),
+        )
     try:
         np.broadcast_to(arr, shape)
     except ValueError:
         raise InputError(
-            f"n has shape {arr.shape}, which does not match the dates {shape}"
+            f"n 的形状 {arr.shape} 与日期的形状 {shape} 不一致",
+            code="input-invalid",
+            message_en=f"n has shape {arr.shape}, which does not match the dates {shape}",
+            field="n",
         ) from None
     return _Source(arr, shape, I64, lambda part: part.astype(I64, copy=False))
 
@@ -170,7 +186,10 @@ def _output(out: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> npt.NDArr
     ):
         got = f"{out.dtype} {out.shape}" if isinstance(out, np.ndarray) else type(out).__name__
         raise InputError(
-            f"out must be a writeable C-contiguous {dtype} array of shape {shape}, not {got}"
+            f"out 应当是可写、C 连续、类型 {dtype}、形状 {shape} 的数组，而不是 {got}",
+            code="input-invalid",
+            message_en=f"out must be a writeable C-contiguous {dtype} array of shape {shape}, not {got}",
+            field="out",
         )
     return out
 
@@ -188,7 +207,11 @@ def _no_overlap(out: npt.NDArray[Any] | None, *inputs: npt.NDArray[Any]) -> None
         )
         if not same and np.may_share_memory(x, out):
             raise InputError(
-                "out overlaps an input without being that input itself; pass a separate array"
+                "out 与某个输入部分重叠（又不是那个输入本身）；请传入单独的数组",
+                code="input-invalid",
+                message_en="out overlaps an input without being that input itself; pass a separate"
+                " array",
+                field="out",
             )
 
 
@@ -216,7 +239,13 @@ def days_of(dates: Any, what: str) -> IntArray:
 
 
 def _nat_error(what: str, pos: int) -> InputError:
-    return InputError(f"{what}[{pos}] is NaT (not a date); remove or fill missing dates first")
+    return InputError(
+        f"{what}[{pos}] 是 NaT（不是日期）；请先去掉或补全缺失的日期",
+        code="date-invalid",
+        message_en=f"{what}[{pos}] is NaT (not a date); remove or fill missing dates first",
+        field=what,
+        value=pos,
+    )
 
 
 def _label(what: str, flat_pos: int, shape: tuple[int, ...]) -> str:
@@ -229,9 +258,12 @@ def coverage_error(cal: Calendar, unknown_index: int, where: str) -> CalendarCov
     try:
         err = cal.coverage_error(unknown_index)
     except (ValueError, OverflowError):  # beyond datetime.date: years 1–9999
+        en = f"{where}: the computation needs a day outside the years 1–9999, which no calendar covers"
         raise InputError(
-            f"{where}: the computation needs a day outside the years 1–9999, which no calendar"
-            " covers"
+            f"{where}：计算需要 1–9999 年以外的日期，没有日历能覆盖 / {en}",
+            code="date-out-of-range",
+            message_en=en,
+            field="date",
         ) from None
     err.args = (f"{where}: {err.args[0]}",)
     for attr in ("message_zh", "message_en"):  # what str() shows, and the English gloss
@@ -338,7 +370,10 @@ def workdays_between(
         shape = np.broadcast_shapes(arr_a.shape, arr_b.shape)
     except ValueError:
         raise InputError(
-            f"a has shape {arr_a.shape} and b has shape {arr_b.shape}; they must match"
+            f"a 的形状 {arr_a.shape} 与 b 的形状 {arr_b.shape} 不一致",
+            code="input-invalid",
+            message_en=f"a has shape {arr_a.shape} and b has shape {arr_b.shape}; they must match",
+            field="b",
         ) from None
     src_a, src_b = _dates_source(arr_a, shape, "a"), _dates_source(arr_b, shape, "b")
     res = _output(out, shape, I64)

@@ -20,9 +20,11 @@ every input row comes out, computed or with its error.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -47,6 +49,7 @@ B = npt.NDArray[np.bool_]
 S = npt.NDArray[np.object_]
 
 NAT = np.iinfo(np.int64).min  # a missing date (datetime64's NaT as int64)
+LARGEST = int(np.iinfo(np.int64).max)
 OUTPUT_COLUMNS = (
     "due",
     "due_earliest",
@@ -89,13 +92,26 @@ def to_arrow(table: Any) -> Any:
         return pa.Table.from_batches([table])
     mod = type(table).__module__
     if mod.startswith("pandas"):
-        return pa.Table.from_pandas(table, preserve_index=False)
+        try:
+            return pa.Table.from_pandas(table, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+            for name in table.columns:  # which column: convert them one at a time
+                _column_array(table[name], str(name))
+            raise _table_error(
+                f"无法转换为 Arrow 表：{exc}", f"cannot convert to Arrow: {exc}"
+            ) from None
     if mod.startswith("polars"):
         return table.to_arrow()
     if isinstance(table, Mapping):
-        return pa.table(
-            {k: list(v) if not isinstance(v, np.ndarray) else v for k, v in table.items()}
-        )
+        columns = {k: _column_array(v, str(k)) for k, v in table.items()}
+        lengths = {str(k): len(v) for k, v in columns.items()}
+        if len(set(lengths.values())) > 1:
+            shown = "、".join(f"{k}（{n} 行）" for k, n in lengths.items())
+            raise _table_error(
+                f"各列的长度不同：{shown}；每一列都要有同样多的行",
+                f"the columns have different lengths: {', '.join(f'{k} ({n})' for k, n in lengths.items())}",
+            )
+        return pa.table(columns)
     raise InputError(
         f"无法把 {type(table).__name__} 当作案件表读取；请传入 pandas 或 polars DataFrame、pyarrow"
         " Table，或列名到列的 dict",
@@ -105,6 +121,100 @@ def to_arrow(table: Any) -> Any:
             " DataFrame, a pyarrow Table, or a dict of columns"
         ),
     )
+
+
+def _table_error(zh: str, en: str, column: str | None = None) -> InputError:
+    return InputError(zh, code="table-invalid", message_en=en, field=column)
+
+
+def _column_array(values: Any, name: str) -> Any:
+    """One column of a dict (or DataFrame) as an Arrow array; a column that is not a sequence of
+    values of one kind is a ``table-invalid`` error naming it."""
+    pa = _need_arrow()
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values
+    if isinstance(values, str | bytes | Mapping) or not hasattr(values, "__iter__"):
+        kind = type(values).__name__
+        raise _table_error(
+            f"列 {name} 是单个 {kind} 值，不是一列值；请传入列表，如 {{{name!r}: [...]}}（一行也要写成列表）",
+            f"column {name} is a single {kind}, not a column of values; pass a list, e.g."
+            f" {{{name!r}: [...]}} (even for one row)",
+            name,
+        )
+    try:
+        if _is_pandas(values):
+            return pa.Array.from_pandas(values)
+        return pa.array(values if isinstance(values, np.ndarray) else list(values))
+    except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise _table_error(
+            f"列 {name} 的值不能读作一列（{detail}）；一列的值要是同一种类型，例如日期都写成"
+            " YYYY-MM-DD 文本",
+            f"column {name} cannot be read as one column ({detail}); give its values one type,"
+            " e.g. dates all as YYYY-MM-DD text",
+            name,
+        ) from None
+
+
+def _is_pandas(values: Any) -> bool:
+    return type(values).__module__.startswith("pandas")
+
+
+# the columns the engine reads (whatever else a table holds is the caller's, passed through)
+def _read_columns() -> frozenset[str]:
+    return frozenset(
+        {*DATE_COLUMNS, *PARAM_COLUMNS, "profile", "applicant", "case_id", "type", "date"}
+        | {f for s in SPECS for f in (p.field for p in s.params)}
+    )
+
+
+def check_column_types(t: Any) -> None:
+    """A column the engine reads must hold scalars: a struct, list or map column (a nested JSON
+    value, a Parquet group) is a ``table-invalid`` error naming it; so is a binary column whose
+    bytes are not UTF-8 text."""
+    pa = _need_arrow()
+    read = _read_columns()
+    for i, name in enumerate(t.column_names):
+        if name not in read:
+            continue
+        typ = t.schema.field(i).type
+        if pa.types.is_dictionary(typ):
+            typ = typ.value_type
+        if pa.types.is_nested(typ):
+            raise _table_error(
+                f"列 {name} 的类型是 {typ}（嵌套的对象或数组），不是日期、文本或数字；请把它展开成普通的列",
+                f"column {name} has type {typ} (nested objects or arrays), not dates, text or"
+                " numbers; flatten it into plain columns",
+                name,
+            )
+        if _is_bytes(typ):
+            try:
+                t.column(i).cast(pa.string())
+            except pa.ArrowException:
+                row = next((k for k, v in enumerate(t.column(i).to_pylist()) if not _utf8(v)), 0)
+                raise _table_error(
+                    f"列 {name} 第 {row} 行的字节不是 UTF-8 文本；请先把它解码成文本",
+                    f"column {name}, row {row}: the bytes are not UTF-8 text; decode them first",
+                    name,
+                ) from None
+
+
+def _is_bytes(typ: Any) -> bool:
+    pa = _need_arrow()
+    return bool(
+        pa.types.is_binary(typ)
+        or pa.types.is_large_binary(typ)
+        or pa.types.is_fixed_size_binary(typ)
+    )
+
+
+def _utf8(v: Any) -> bool:
+    try:
+        if isinstance(v, bytes):
+            v.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -128,6 +238,12 @@ class RowErrors:
         out.code = self.code.copy()
         out.text = self.text.copy()
         return out
+
+    def take(self, other: RowErrors, mask: B) -> None:
+        """``other``'s problems on the rows of ``mask`` (where this has none yet)."""
+        for i in np.flatnonzero(mask & ~other.ok & self.ok):
+            self.code[i] = other.code[i]
+            self.text[i] = other.text[i]
 
     def add(self, mask: B, code: str, message: Callable[..., tuple[str, str]]) -> None:
         if not mask.any():
@@ -159,15 +275,14 @@ def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
         t = col.type
     if pa.types.is_null(t):
         return np.full(len(col), NAT, dtype=np.int64)
-    if pa.types.is_timestamp(t):
-        if t.tz is not None:
-            col = pc.local_timestamp(col.cast(pa.timestamp(t.unit, tz="Asia/Shanghai")))
-        col = col.cast(pa.date32())
-        t = col.type
-    if pa.types.is_date(t):
-        days = col.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-        out = days.astype(np.int64)
-        return np.where(np.isnat(days), NAT, out)
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        return _temporal_days(col, name, errors)
+    if _is_bytes(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):  # pyarrow ≥ 16
+        try:  # Parquet text written without its UTF8 annotation reads as binary
+            col = col.cast(pa.string())
+            t = col.type
+        except pa.ArrowException:
+            pass  # not text: refused below, like numbers
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         text = pc.utf8_trim_whitespace(col.cast(pa.string()))
         empty = pc.or_kleene(pc.is_null(text), pc.equal(text, "")).fill_null(True)
@@ -191,7 +306,12 @@ def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
                 "date-invalid",
                 lambda i: _date_message(name, raw[i]),
             )
-        return np.asarray(out, dtype=np.int64)
+        out = np.asarray(out, dtype=np.int64)
+        far = _outside_years(out)
+        if far.any():  # 0000-01-01: pyarrow reads year 0, which no calendar has
+            raw = _strings(text)
+            errors.add(far, "date-invalid", lambda i: _far_message(name, repr(raw[i])))
+        return np.where(far, NAT, out)
     # numbers, booleans, anything else: never silently a date
     present = pc.is_valid(col).to_numpy(zero_copy_only=False)
     raw = _strings(col) if len(col) else np.array([], dtype=object)
@@ -199,6 +319,63 @@ def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
         present, "date-invalid", lambda i: _date_message(name, raw[i], "不是日期（数字不是日期）")
     )
     return np.full(len(col), NAT, dtype=np.int64)
+
+
+# days since 1970-01-01 of 0001-01-01 and 9999-12-31: the dates a calendar (and Python) can hold
+FIRST_DAY = date(1, 1, 1).toordinal() - EPOCH_ORDINAL
+LAST_DAY = date(9999, 12, 31).toordinal() - EPOCH_ORDINAL
+_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+
+
+def _outside_years(days: I64) -> B:
+    return np.asarray((days != NAT) & ((days < FIRST_DAY) | (days > LAST_DAY)), dtype=bool)
+
+
+def _far_message(name: str, shown: str) -> tuple[str, str]:
+    return (
+        f"{name} {shown}：年份不在 0001 至 9999 之间，不是可用的日期",
+        f"{name} {shown}: the year is not between 0001 and 9999",
+    )
+
+
+def _temporal_days(col: Any, name: str, errors: RowErrors) -> I64:
+    """A date32, date64 or timestamp column as days since 1970-01-01 (NAT where empty). Aware
+    timestamps take their date in Beijing time; a date outside the years 0001–9999 is an error
+    (pyarrow holds them; ``datetime.date`` and the calendar cannot)."""
+    pa = _need_arrow()
+    import pyarrow.compute
+
+    pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
+
+    t = col.type
+    valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
+    if pa.types.is_date32(t):
+        raw = np.asarray(col.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False))
+        days = raw.astype(np.int64)
+        unit = "天"
+    else:
+        unit = "ms" if pa.types.is_date64(t) else t.unit
+        per_day = _TICKS_PER_DAY[unit]
+        raw = np.asarray(col.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False))
+        raw = raw.astype(np.int64)
+        days = np.floor_divide(raw, per_day)
+        if pa.types.is_timestamp(t) and t.tz is not None:
+            # Beijing's offset was never more than a day: a far value stays far, a near one is
+            # converted (nulls in place of the far ones keep pyarrow's arithmetic in range)
+            near = valid & (days >= FIRST_DAY - 1) & (days <= LAST_DAY + 1)
+            clean = pc.if_else(pa.array(near), col, pa.scalar(None, t))
+            local = pc.local_timestamp(clean.cast(pa.timestamp(unit, tz="Asia/Shanghai")))
+            ticks = local.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+            days = np.where(near, np.floor_divide(np.asarray(ticks, dtype=np.int64), per_day), days)
+    days = np.where(valid, days, NAT)
+    far = _outside_years(days)
+    if far.any():
+        errors.add(
+            far,
+            "date-invalid",
+            lambda i: _far_message(name, f"{int(raw[i])}（{unit}，自 1970-01-01 起）"),
+        )
+    return np.asarray(np.where(far, NAT, days), dtype=np.int64)
 
 
 def _date_message(name: str, value: Any, why: str | None = None) -> tuple[str, str]:
@@ -228,6 +405,35 @@ def read_text(col: Any) -> S:
     return values
 
 
+def _text_codes(col: Any, values: tuple[str, ...] | None) -> tuple[I64, B] | None:
+    """What :func:`read_text` and a comparison with ``values`` give (the 1-based code of each
+    row's value among ``values``, and where a value is present), without a Python string per
+    row; None when this shortcut does not apply (not a text column, or a value that is not
+    one of ``values`` exactly, whitespace included: the caller then reads the column as
+    text, and reports the bad value)."""
+    pa = _need_arrow()
+    import pyarrow.compute
+
+    pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
+
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return None
+    n = len(col)
+    if values is None:  # present: not empty once trimmed
+        text = pc.utf8_trim_whitespace(col)
+        present = pc.greater(pc.binary_length(text), 0).fill_null(False)
+        got = np.asarray(present.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.zeros(n, dtype=np.int64), got
+    valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
+    found = pc.index_in(col, value_set=pa.array(values, type=col.type)).fill_null(-1)
+    codes = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64) + 1
+    if (valid & (codes == 0)).any():
+        return None
+    return codes, valid
+
+
 def read_ints(col: Any, name: str, errors: RowErrors) -> tuple[I64, B]:
     """A column of whole numbers (``20``, ``20.0``, ``"20"``); anything else is an error."""
     pa = _need_arrow()
@@ -235,9 +441,32 @@ def read_ints(col: Any, name: str, errors: RowErrors) -> tuple[I64, B]:
     out = np.zeros(n, dtype=np.int64)
     present = np.zeros(n, dtype=bool)
     if pa.types.is_integer(col.type):
-        values = col.to_numpy(zero_copy_only=False)
+        import pyarrow.compute
+
+        pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
+
         valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-        out[valid] = np.asarray(values, dtype=object)[valid].astype(np.int64)
+        if pa.types.is_uint64(col.type):  # beyond int64: no count of days is that large
+            big = np.asarray(
+                pc.greater(col, pa.scalar(LARGEST, pa.uint64()))
+                .fill_null(False)
+                .to_numpy(zero_copy_only=False),
+                dtype=bool,
+            )
+            if big.any():
+                raw = _strings(col)
+                errors.add(
+                    big,
+                    "field-invalid",
+                    lambda i: (
+                        f"{name} {raw[i]} 太大，不是可用的数",
+                        f"{name} {raw[i]} is too large",
+                    ),
+                )
+                valid &= ~big
+                col = pc.if_else(pa.array(big), pa.scalar(None, col.type), col)
+        values = col.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+        out[:] = np.asarray(values, dtype=np.int64)
         return out, valid
     if pa.types.is_boolean(col.type):
         valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
@@ -282,6 +511,23 @@ class Long:
     row: I64  # input row (for errors in event logs)
     profile: S  # per case
     errors: RowErrors  # per case
+    uniform_profile: str | None = None  # every case's profile, when they all have the same
+
+
+@dataclass
+class Wide:
+    """One-row cases as read: per event type with a date column in the table (``nums``), the
+    event's date in each row (``NAT``: none) and its three engine parameters."""
+
+    n_cases: int
+    nums: I64  # (types,) event numbers, in the order of ``SPECS``
+    days: I64  # (types, cases) epoch days, NAT where the row has no such event
+    slot_of: I64  # (types, 3): the row of ``p`` of each engine parameter, -1: NONE throughout
+    p: I64  # (parameters given, cases) engine parameters (dates as epoch days; NONE: absent)
+    p_is_date: B  # (parameters given, cases)
+    profile: S | None  # per case; None when every case has ``uniform_profile``
+    errors: RowErrors  # per case
+    uniform_profile: str | None = None  # every case's profile, when they all have the same
 
 
 def _param_values(
@@ -292,7 +538,35 @@ def _param_values(
     if prm.kind == "date":
         days = read_dates(col, name, errors)
         return days, days != NAT
+    if prm.kind == "number":  # kept for the record, not read by the engine: checked only
+        text = read_text(col)
+        present = np.asarray(text != None, dtype=bool)  # noqa: E711
+        bad = np.zeros(n, dtype=bool)
+        for i in np.flatnonzero(present):
+            try:
+                x = float(text[i])
+            except ValueError:
+                bad[i] = True
+            else:
+                bad[i] = not (math.isfinite(x) and x >= 0)
+        errors.add(
+            bad,
+            "field-invalid",
+            lambda i: (
+                f"{name} {text[i]!r} 不是非负的数",
+                f"{name} {text[i]!r} is not a non-negative number",
+            ),
+        )
+        return np.zeros(n, dtype=np.int64), present & ~bad
     if prm.kind in ("enum", "flag", "text"):
+        quick = _text_codes(col, prm.values if prm.kind == "enum" else None)
+        if quick is not None:  # clean text: no Python string per row
+            codes, present = quick
+            if prm.kind == "enum":
+                return codes, present
+            if prm.kind == "flag":
+                return present.astype(np.int64), present
+            return np.zeros(n, dtype=np.int64), present
         text = read_text(col)
         present = np.asarray(text != None, dtype=bool)  # noqa: E711
         if prm.kind == "flag":
@@ -324,11 +598,64 @@ def _param_values(
             f"{name}: {values[i]} is not a positive number",
         ),
     )
+    top = _upper_bound(spec, prm)
+    if top is not None:  # the event model's own limit (``workdays`` ≤ 1000), as Case checks it
+        errors.add(
+            present & (values > top),
+            "field-invalid",
+            lambda i: (
+                f"{name}：{values[i]} 大于上限 {top}",
+                f"{name}: {values[i]} is more than the limit {top}",
+            ),
+        )
     return values, present
+
+
+def _upper_bound(spec: EventSpec, prm: Param) -> int | None:
+    """The ``le`` of the event model's field (what `Case` enforces), if it has one."""
+    info = spec.model.model_fields.get(prm.field)
+    for m in info.metadata if info is not None else ():
+        le = getattr(m, "le", None)
+        if isinstance(le, int):
+            return le
+    return None
 
 
 def one_row_long(t: Any, default_profile: str) -> Long:
     """The one-row-per-case table as events."""
+    w = one_row_wide(t, default_profile)
+    cases_, nums, days = [], [], []
+    ps: list[list[I64]] = [[], [], []]
+    pdate: list[list[B]] = [[], [], []]
+    for s, num in enumerate(w.nums.tolist()):
+        idx = np.flatnonzero(w.days[s] != NAT)
+        cases_.append(idx)
+        nums.append(np.full(len(idx), num, dtype=np.int64))
+        days.append(w.days[s][idx])
+        for k in range(3):
+            r = int(w.slot_of[s, k])
+            ps[k].append(w.p[r][idx] if r >= 0 else np.full(len(idx), core.NONE, np.int64))
+            pdate[k].append(w.p_is_date[r][idx] if r >= 0 else np.zeros(len(idx), bool))
+    case = np.concatenate(cases_) if cases_ else np.zeros(0, dtype=np.int64)
+    return Long(
+        n_cases=w.n_cases,
+        case=case,
+        num=np.concatenate(nums) if nums else np.zeros(0, dtype=np.int64),
+        day=np.concatenate(days) if days else np.zeros(0, dtype=np.int64),
+        p=[np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in ps],
+        p_is_date=[np.concatenate(x) if x else np.zeros(0, dtype=bool) for x in pdate],
+        row=case.copy(),
+        profile=(
+            w.profile if w.profile is not None else np.full(w.n_cases, w.uniform_profile, object)
+        ),
+        errors=w.errors,
+        uniform_profile=w.uniform_profile,
+    )
+
+
+def one_row_wide(t: Any, default_profile: str) -> Wide:
+    """The one-row-per-case table, read and checked: a row of dates and parameters per event
+    type (what :func:`one_row_long` lays out as events)."""
     n = t.num_rows
     names = set(t.column_names)
     errors = RowErrors(n)
@@ -348,9 +675,14 @@ def one_row_long(t: Any, default_profile: str) -> Long:
             code="column-duplicate",
             message_en=f"duplicated column names: {', '.join(dup)}",
         )
-    cases_, nums, days = [], [], []
-    ps: list[list[I64]] = [[], [], []]
-    pdate: list[list[B]] = [[], [], []]
+    check_column_types(t)
+    kept = [s for s in SPECS if s.date_column is not None and s.date_column in names]
+    days = np.empty((len(kept), n), dtype=np.int64)
+    slot_of = np.full((len(kept), 3), -1, dtype=np.int64)
+    p_rows: list[I64] = []
+    pd_rows: list[B] = []
+    row = 0
+    read: dict[tuple[str, str, tuple[str, ...]], tuple[I64, B]] = {}  # a column two events share
     for spec in SPECS:
         if spec.date_column is None or spec.date_column not in names:
             for prm in spec.params:  # a field without its event's date is an error
@@ -367,8 +699,8 @@ def one_row_long(t: Any, default_profile: str) -> Long:
             continue
         d = read_dates(t.column(spec.date_column), spec.date_column, errors)
         has = d != NAT
-        slots = [np.full(n, core.NONE, dtype=np.int64) for _ in range(3)]
-        slot_dates = [np.zeros(n, dtype=bool) for _ in range(3)]
+        slots: dict[int, I64] = {}  # the engine parameters given (the others are NONE)
+        slot_dates: dict[int, B] = {}
         for prm in spec.params:
             col_name = prm.column
             if col_name is None:
@@ -384,7 +716,10 @@ def one_row_long(t: Any, default_profile: str) -> Long:
                         ),
                     )
                 continue
-            values, present = _param_values(spec, prm, t.column(col_name), col_name, errors, None)
+            key = (col_name, prm.kind, prm.values)
+            if key not in read or prm.kind not in ("enum", "flag", "text"):
+                read[key] = _param_values(spec, prm, t.column(col_name), col_name, errors, None)
+            values, present = read[key]  # read again, it would only add the same errors again
             if prm.required:
                 errors.add(
                     has & ~present,
@@ -412,28 +747,29 @@ def one_row_long(t: Any, default_profile: str) -> Long:
                     slots[prm.slot] = values
                 else:
                     slots[prm.slot] = np.where(present, values, core.NONE)
-        idx = np.flatnonzero(has)
-        cases_.append(idx)
-        nums.append(np.full(len(idx), spec.num, dtype=np.int64))
-        days.append(d[idx])
-        for k in range(3):
-            ps[k].append(slots[k][idx])
-            pdate[k].append(slot_dates[k][idx])
-    profile = (
-        read_text(t.column("profile")) if "profile" in names else np.full(n, None, dtype=object)
-    )
-    profile = np.where(profile == None, default_profile, profile)  # noqa: E711
-    case = np.concatenate(cases_) if cases_ else np.zeros(0, dtype=np.int64)
-    return Long(
+        days[row] = d
+        for k, v in slots.items():
+            slot_of[row, k] = len(p_rows)
+            p_rows.append(v)
+            pd_rows.append(slot_dates.get(k, np.zeros(n, dtype=bool)))
+        row += 1
+    uniform: str | None = None
+    profile: S | None = None
+    if "profile" in names:
+        profile = read_text(t.column("profile"))
+        profile = np.where(profile == None, default_profile, profile)  # noqa: E711
+    else:
+        uniform = default_profile
+    return Wide(
         n_cases=n,
-        case=case,
-        num=np.concatenate(nums) if nums else np.zeros(0, dtype=np.int64),
-        day=np.concatenate(days) if days else np.zeros(0, dtype=np.int64),
-        p=[np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in ps],
-        p_is_date=[np.concatenate(x) if x else np.zeros(0, dtype=bool) for x in pdate],
-        row=case.copy(),
+        nums=np.asarray([s.num for s in kept], dtype=np.int64),
+        days=days,
+        slot_of=slot_of,
+        p=np.stack(p_rows) if p_rows else np.zeros((0, n), dtype=np.int64),
+        p_is_date=np.stack(pd_rows) if pd_rows else np.zeros((0, n), dtype=bool),
         profile=profile,
         errors=errors,
+        uniform_profile=uniform,
     )
 
 
@@ -460,6 +796,7 @@ def event_log_long(t: Any, default_profile: str) -> tuple[Long, Any, I64]:
                 message_en=f"the event log has no {need!r} column",
                 field=need,
             )
+    check_column_types(t)
     n_rows = t.num_rows
     ids = pc.dictionary_encode(t.column("case_id").cast(pa.string())).combine_chunks()
     case = np.asarray(ids.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -512,7 +849,11 @@ def event_log_long(t: Any, default_profile: str) -> tuple[Long, Any, I64]:
         for spec, prm in owners:
             rows = num == spec.num
             owned |= rows
-            values, present = _param_values(spec, prm, col, fname, row_err, None)
+            # a field several events share (amount, until …) is read as each one's kind; only
+            # that event's rows take its errors
+            own_err = RowErrors(n_rows)
+            values, present = _param_values(spec, prm, col, fname, own_err, None)
+            row_err.take(own_err, rows)
             if prm.required:
                 row_err.add(
                     rows & ~present,
@@ -575,22 +916,148 @@ def event_log_long(t: Any, default_profile: str) -> tuple[Long, Any, I64]:
 # ----------------------------------------------------------------------------- computing
 
 
+I8 = npt.NDArray[np.int8]
+I32 = npt.NDArray[np.int32]
+
+# the types of the result columns (the schema users see)
+_DATE_COLUMNS = ("due", "due_earliest", "due_latest")
+
+
+@cache
+def _output_types() -> dict[str, Any]:
+    pa = _need_arrow()
+    types = dict.fromkeys(OUTPUT_COLUMNS, pa.string())
+    types.update(dict.fromkeys(_DATE_COLUMNS, pa.date32()))
+    types.update(on_time=pa.bool_(), remaining_workdays=pa.int64(), workdays_late=pa.int64())
+    return types
+
+
 @dataclass
 class Outputs:
-    """Result columns, one entry per case."""
+    """Result columns, one entry per case, compact: dates as epoch days (``NAT``: none), counts
+    as int64 (``NAT``: none), ``status`` an index into :data:`STATUSES` and ``on_time`` 0/1
+    (-1: none), ``findings`` an index into ``findings_text`` (pairs of the ``findings`` and
+    ``findings_basis`` texts; -1: none); ``findings_zh`` (only with ``messages``),
+    ``error_code`` and ``error`` are Python strings (None: none). :meth:`arrow` gives a column
+    as Arrow, as users see it."""
 
     due: I64
     due_earliest: I64
     due_latest: I64
-    status: S
-    on_time: S
-    remaining: S
-    late: S
-    findings: S
-    findings_basis: S
-    findings_zh: S
+    status: I8
+    on_time: I8
+    remaining: I64
+    late: I64
+    findings: I32
+    findings_text: list[tuple[str | None, str | None]]
+    findings_zh: S | None
     error_code: S
     error: S
+    clean: bool = False  # known to have no error at all (error_code / error all None)
+    _text_index: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
+
+    @classmethod
+    def blank(cls, n: int, errors: RowErrors, messages: bool) -> Outputs:
+        return cls(
+            due=np.full(n, NAT, dtype=np.int64),
+            due_earliest=np.full(n, NAT, dtype=np.int64),
+            due_latest=np.full(n, NAT, dtype=np.int64),
+            status=np.full(n, -1, dtype=np.int8),
+            on_time=np.full(n, -1, dtype=np.int8),
+            remaining=np.full(n, NAT, dtype=np.int64),
+            late=np.full(n, NAT, dtype=np.int64),
+            findings=np.full(n, -1, dtype=np.int32),
+            findings_text=[],
+            findings_zh=np.full(n, None, dtype=object) if messages else None,
+            error_code=errors.code,
+            error=errors.text,
+        )
+
+    def text_index(self, code_text: str | None, basis_text: str | None) -> int:
+        """The index of a pair of findings texts in ``findings_text`` (added if new)."""
+        key = (code_text, basis_text)
+        at = self._text_index.get(key)
+        if at is None:
+            at = self._text_index[key] = len(self.findings_text)
+            self.findings_text.append(key)
+        return at
+
+    def clear(self, row: int) -> None:
+        """No result for ``row`` (its error is set elsewhere)."""
+        self.status[row] = self.on_time[row] = -1
+        self.remaining[row] = self.late[row] = NAT
+        self.due[row] = self.due_earliest[row] = self.due_latest[row] = NAT
+        self.findings[row] = -1
+
+    def arrow(self, name: str, zeros: Any = None) -> Any:
+        """Output column ``name`` (one of :data:`OUTPUT_COLUMNS`) as an Arrow array.
+
+        ``zeros``: a zero-filled Arrow buffer of at least ``8 * (len + 1)`` bytes that all-null
+        columns share (one buffer instead of one each)."""
+        pa = _need_arrow()
+        n = len(self.due)
+        kind = _output_types()[name]
+        if zeros is None or zeros.size < 8 * (n + 1):
+            zeros = pa.py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
+        if name in _DATE_COLUMNS:
+            days = getattr(self, name)
+            none = days == NAT
+            if none.all():
+                return _null_array(kind, n, zeros)
+            return pa.array(
+                days.astype(np.int32), type=pa.int32(), mask=none if none.any() else None
+            ).view(kind)
+        if name in ("remaining_workdays", "workdays_late"):
+            v = self.remaining if name == "remaining_workdays" else self.late
+            none = v == NAT
+            if none.all():
+                return _null_array(kind, n, zeros)
+            return pa.array(v, type=kind, mask=none if none.any() else None)
+        if name == "on_time":
+            v = self.on_time
+            none = v < 0
+            if none.all():
+                return _null_array(kind, n, zeros)
+            return pa.array(v == 1, type=kind, mask=none if none.any() else None)
+        if name == "status":
+            return _take_text(list(STATUSES), self.status, n, zeros)
+        if name in ("findings", "findings_basis"):
+            which = 0 if name == "findings" else 1
+            return _take_text([t[which] for t in self.findings_text], self.findings, n, zeros)
+        if name not in ("findings_zh", "error_code", "error"):
+            raise KeyError(name)
+        values = {"findings_zh": self.findings_zh, "error_code": self.error_code}.get(name)
+        if name == "error":
+            values = self.error
+        if values is None or (self.clean and name != "findings_zh"):
+            return _null_array(kind, n, zeros)
+        arr = pa.array(values, type=kind)
+        return _null_array(kind, n, zeros) if arr.null_count == n else arr
+
+    def arrays(self, zeros: Any = None) -> dict[str, Any]:
+        """Every output column, by name, as Arrow arrays."""
+        pa = _need_arrow()
+        if zeros is None:
+            zeros = pa.py_buffer(np.zeros(8 * (len(self.due) + 1), dtype=np.uint8))
+        return {name: self.arrow(name, zeros) for name in OUTPUT_COLUMNS}
+
+
+def _null_array(kind: Any, n: int, zeros: Any) -> Any:
+    """An all-null Arrow array of ``n`` entries whose buffers are the shared ``zeros``."""
+    pa = _need_arrow()
+    if pa.types.is_string(kind):
+        return pa.Array.from_buffers(kind, n, [zeros, zeros, pa.py_buffer(b"")], null_count=n)
+    return pa.Array.from_buffers(kind, n, [zeros, zeros], null_count=n)
+
+
+def _take_text(texts: list[str | None], index: I32, n: int, zeros: Any) -> Any:
+    """``texts[index[i]]`` for every row (null where ``index`` is negative or the text None)."""
+    pa = _need_arrow()
+    none = index < 0
+    if none.all() or not any(t is not None for t in texts):
+        return _null_array(pa.string(), n, zeros)
+    dictionary = pa.array(texts, type=pa.string())
+    return dictionary.take(pa.array(index, type=pa.int32(), mask=none if none.any() else None))
 
 
 def _kernels() -> Any:
@@ -599,6 +1066,87 @@ def _kernels() -> Any:
     return compiled(
         "gkdeadline.calendar.kernels", "gkdeadline.engine.core", "gkdeadline.engine.batch_core"
     )
+
+
+class _Scratch:
+    """Buffers reused from chunk to chunk of one call (allocated once, grown when needed):
+    fresh multi-megabyte buffers per chunk would be page faults on every first touch, and a
+    process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask workers) gets them from the system anew
+    every time."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, Any] = {}
+        self._zeros: Any = None
+
+    def get(self, name: str, size: int, dtype: Any = np.int64) -> Any:
+        a = self._arrays.get(name)
+        if a is None or len(a) < size:
+            a = self._arrays[name] = np.zeros(max(size, 1), dtype=dtype)
+        return a[:size]
+
+    def arange(self, n: int) -> I64:
+        """``np.arange(n)`` (read-only use)."""
+        a = self._arrays.get("arange")
+        if a is None or len(a) < n:
+            a = self._arrays["arange"] = np.arange(max(n, 1), dtype=np.int64)
+        return a[:n]  # type: ignore[no-any-return]
+
+    def zeros(self, n: int) -> Any:
+        """A zero-filled Arrow buffer for the all-null columns of ``n`` rows."""
+        if self._zeros is None or self._zeros.size < 8 * (n + 1):
+            self._zeros = _need_arrow().py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
+        return self._zeros
+
+
+@dataclass
+class _Events:
+    """Events in replay order: case ``c``'s are ``order[offsets[c] … offsets[c+1]-1]``,
+    positions in ``num``, ``day``, ``p`` and ``p_is_date``; dates (and date parameters) are
+    epoch days less ``shift`` (a calendar's day indices when it is that calendar's shift)."""
+
+    offsets: I64
+    order: I64
+    num: I64
+    day: I64
+    p: list[I64]
+    p_is_date: list[B]
+    shift: int = 0
+    identity: bool = False  # ``order`` is 0, 1, 2, …: the arrays are in replay order already
+
+
+_RANK_OF = np.zeros(max(BY_NUM) + 1, dtype=np.int64)  # event number → same-day rank
+for _s in SPECS:
+    _RANK_OF[_s.num] = _s.rank
+_LEXSORT_ABOVE = 64  # cases with more events than this are ordered by np.lexsort
+
+
+def _long_events(long: Long) -> _Events:
+    n, ne = long.n_cases, len(long.num)
+    counts = np.bincount(long.case, minlength=n) if ne else np.zeros(n, dtype=np.int64)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    if ne and int(counts.max()) > _LEXSORT_ABOVE:
+        order = np.lexsort((np.arange(ne), _RANK_OF[long.num], long.day, long.case))
+    else:
+        order = np.empty(ne, dtype=np.int64)
+        fill = np.empty(n, dtype=np.int64)
+        _kernels().sort_events(long.case, long.day, long.num, _RANK_OF, offsets, fill, order)
+    return _Events(offsets, np.asarray(order, dtype=np.int64), long.num, long.day, long.p,
+                   long.p_is_date)  # fmt: skip
+
+
+def _wide_events(wide: Wide, scratch: _Scratch, shift: int) -> _Events:
+    n = wide.n_cases
+    ne = int(np.count_nonzero(wide.days != NAT))
+    offsets = np.empty(n + 1, dtype=np.int64)
+    num, day, p0, p1, p2 = (scratch.get(f"w{j}", ne) for j in range(5))
+    d0, d1, d2 = (scratch.get(f"wd{j}", ne, np.bool_) for j in range(3))
+    _kernels().wide_events(
+        wide.nums, _RANK_OF, wide.days, wide.slot_of, wide.p, wide.p_is_date, NAT, shift,
+        offsets, num, day, p0, p1, p2, d0, d1, d2,
+    )  # fmt: skip
+    order = scratch.arange(ne)
+    return _Events(offsets, order, num, day, [p0, p1, p2], [d0, d1, d2], shift, identity=True)
 
 
 @dataclass
@@ -621,42 +1169,83 @@ def compute_long(
     messages: bool = False,
 ) -> Outputs:
     """Every case of ``long``, computed by the compiled core."""
-    cat = catalogue or default_catalogue()
-    n = long.n_cases
-    errors = long.errors.copy()  # the caller's ``long`` is left as it was
-    day = as_of or today()
-    res = Outputs(
-        due=np.full(n, NAT, dtype=np.int64),
-        due_earliest=np.full(n, NAT, dtype=np.int64),
-        due_latest=np.full(n, NAT, dtype=np.int64),
-        status=np.full(n, None, dtype=object),
-        on_time=np.full(n, None, dtype=object),
-        remaining=np.full(n, None, dtype=object),
-        late=np.full(n, None, dtype=object),
-        findings=np.full(n, None, dtype=object),
-        findings_basis=np.full(n, None, dtype=object),
-        findings_zh=np.full(n, None, dtype=object),
-        error_code=errors.code,
-        error=errors.text,
+    return _compute(
+        _long_events(long),
+        long,
+        _Scratch(),
+        as_of=as_of,
+        schedules=schedules,
+        projection=projection,
+        catalogue=catalogue,
+        strict=strict,
+        messages=messages,
     )
-    # replay order: by case, date, same-day rank, input order
-    order = np.lexsort((np.arange(len(long.num)), _rank(long.num), long.day, long.case))
-    case = long.case[order]
-    counts = np.bincount(case, minlength=n)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    num, dayv = long.num[order], long.day[order]
-    p = [x[order] for x in long.p]
-    pdate = [x[order] for x in long.p_is_date]
+
+
+def compute_wide(
+    wide: Wide,
+    *,
+    as_of: date | None = None,
+    schedules: tuple[YearSchedule, ...] = (),
+    projection: bool = False,
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
+    messages: bool = False,
+    scratch: _Scratch | None = None,
+    keep_input: bool = True,
+) -> Outputs:
+    """Every case of a one-row table read by :func:`one_row_wide` (the same results as
+    ``compute_long(one_row_long(...))``, without the long form). ``keep_input=False`` lets the
+    results take over ``wide.errors`` (no copy) when the caller has no further use for it."""
+    scratch = scratch or _Scratch()
+    shift = 0  # the events already on the calendar's day indices, when every case has one
+    if wide.uniform_profile is not None:
+        try:
+            cal = (catalogue or default_catalogue()).get(wide.uniform_profile)
+            shift = cal.calendar(schedules, projection).index.first_ordinal - EPOCH_ORDINAL
+        except GkDeadlineError:
+            pass  # reported per row below
+    return _compute(
+        _wide_events(wide, scratch, shift),
+        wide,
+        scratch,
+        copy_errors=keep_input,
+        as_of=as_of,
+        schedules=schedules,
+        projection=projection,
+        catalogue=catalogue,
+        strict=strict,
+        messages=messages,
+    )
+
+
+def _compute(
+    ev: _Events,
+    cases_: Long | Wide,
+    scratch: _Scratch,
+    *,
+    copy_errors: bool = True,
+    as_of: date | None,
+    schedules: tuple[YearSchedule, ...],
+    projection: bool,
+    catalogue: Catalogue | None,
+    strict: bool,
+    messages: bool,
+) -> Outputs:
+    k = _kernels()
+    cat = catalogue or default_catalogue()
+    n = cases_.n_cases
+    # the caller's table of cases is left as it was (unless it says it has no use for it)
+    errors = cases_.errors.copy() if copy_errors else cases_.errors
+    day = as_of or today()
+    res = Outputs.blank(n, errors, messages)
+    counts = np.diff(ev.offsets)
     # the date choosing each case's rules: the first received event's confirmation, else its day
-    era = np.full(n, NAT, dtype=np.int64)
-    rec = num == BY_TYPE["received"].num
-    rec_case = case[rec]
-    rec_era = np.where(p[1][rec] != core.NONE, p[1][rec], dayv[rec])
-    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, rec_case, dayv[rec])
-    pick = dayv[rec] == first[rec_case]
-    era[rec_case[pick]] = rec_era[pick]
+    era = np.empty(n, dtype=np.int64)
+    k.first_received(
+        ev.order, ev.offsets, ev.num, ev.day, ev.p[1], BY_TYPE["received"].num, NAT, ev.shift,
+        era,
+    )  # fmt: skip
     errors.add(
         (era == NAT) & (counts > 0),
         "missing-received",
@@ -667,39 +1256,52 @@ def compute_long(
         "missing-received",
         lambda i: (PROBLEMS[core.E_MISSING_RECEIVED].zh, PROBLEMS[core.E_MISSING_RECEIVED].en),
     )
-    for pid in np.unique(long.profile.astype(str)):
-        in_group = np.asarray(long.profile == pid, dtype=bool)
+    ok = errors.ok  # the groups are disjoint: what one adds does not concern the others
+    res.clean = bool(ok.all())
+    for pid, in_group in _profile_groups(cases_):
         try:
             prof = cat.get(str(pid))
         except GkDeadlineError as exc:
-            errors.add(in_group, exc.code, lambda i, e=exc: (e.message_zh, e.message_en))
+            everyone = np.ones(n, dtype=bool) if in_group is None else in_group
+            errors.add(everyone, exc.code, lambda i, e=exc: (e.message_zh, e.message_en))
+            res.clean = False
             continue
-        members = np.flatnonzero(in_group & errors.ok)
+        members = np.flatnonzero(ok if in_group is None else in_group & ok)
         if len(members) == 0:
             continue
         cal = prof.calendar(schedules, projection)
         group = _rules_for(prof, cal, members, era, errors)
-        _run_group(group, long, offsets, num, dayv, p, pdate, day, errors, res, strict, messages)
+        if len(group.cases) < len(members):
+            res.clean = False
+        _run_group(group, ev, n, day, errors, res, strict, messages, scratch)
     return res
 
 
-def _rank(num: I64) -> I64:
-    table = np.zeros(max(BY_NUM) + 1, dtype=np.int64)
-    for s in SPECS:
-        table[s.num] = s.rank
-    return table[num]
+def _profile_groups(cases_: Long | Wide) -> list[tuple[str, B | None]]:
+    """Each profile id with its cases (None: every case)."""
+    prof = cases_.profile
+    if cases_.uniform_profile is not None or prof is None:
+        return [(cases_.uniform_profile or NATIONAL, None)]
+    return [(str(pid), np.asarray(prof == pid, dtype=bool)) for pid in np.unique(prof.astype(str))]
 
 
 def _rules_for(prof: Profile, cal: Calendar, members: I64, era: I64, errors: RowErrors) -> _Group:
     """Each member's parameter row: rules change only on a few dates, so look up per era."""
     eras = prof._eras  # the profile's own era boundaries
     edges = np.asarray([d.toordinal() - EPOCH_ORDINAL for d in eras], dtype=np.int64)
-    which = np.searchsorted(edges, era[members], side="right")
+    mine = era[members]
     rules: list[CaseRules] = []
     prow = np.full(len(members), -1, dtype=np.int64)
-    for w in np.unique(which):
-        sel = which == w
-        rep = members[sel][0]
+    ends = np.searchsorted(edges, [mine.min(), mine.max()], side="right") if len(mine) else []
+    if len(ends) and ends[0] == ends[1]:  # usually: every member in one era
+        which = np.full(len(members), ends[0], dtype=np.int64)
+    else:
+        which = np.searchsorted(edges, mine, side="right")
+    counts = np.bincount(which, minlength=len(edges) + 1)
+    for w in np.flatnonzero(counts).tolist():
+        whole = counts[w] == len(members)  # usually: every member in one era
+        sel: Any = slice(None) if whole else which == w
+        rep = members[0] if whole else members[int(np.argmax(sel))]
         on = date.fromordinal(int(era[rep]) + EPOCH_ORDINAL)
         try:
             cr = case_rules(prof, on)
@@ -711,39 +1313,51 @@ def _rules_for(prof: Profile, cal: Calendar, members: I64, era: I64, errors: Row
         prow[sel] = len(rules)
         rules.append(cr)
     keep = prow >= 0
+    if keep.all():
+        return _Group(prof, cal, members, rules, prow)
     return _Group(prof, cal, members[keep], rules, prow[keep])
 
 
 def _run_group(
     g: _Group,
-    long: Long,
-    offsets: I64,
-    num: I64,
-    dayv: I64,
-    p: list[I64],
-    pdate: list[B],
+    ev: _Events,
+    n: int,
     as_of: date,
     errors: RowErrors,
     res: Outputs,
     strict: bool,
     messages: bool,
+    scratch: _Scratch,
 ) -> None:
     k = _kernels()
     ix = g.cal.index
     shift = ix.first_ordinal - EPOCH_ORDINAL  # epoch days → the calendar's day indices
     m = len(g.cases)
-    sub_counts = offsets[g.cases + 1] - offsets[g.cases]
-    sub_off = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(sub_counts, out=sub_off[1:])
-    # the group's events: case c's run offsets[c] … offsets[c+1]-1, for every c in g.cases
-    total = int(sub_off[-1])
-    take = np.repeat(offsets[g.cases] - sub_off[:-1], sub_counts) + np.arange(total, dtype=np.int64)
-    etype = num[take]
-    edate = dayv[take] - shift
-    eps = [np.where(pdate[j][take], p[j][take] - shift, p[j][take]) for j in range(3)]
+    offsets = ev.offsets
+    if m == n:  # every case (members are sorted and distinct): the events in replay order
+        sub_off = offsets
+        take = ev.order
+    else:
+        sub_counts = offsets[g.cases + 1] - offsets[g.cases]
+        sub_off = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(sub_counts, out=sub_off[1:])
+        # the group's events: case c's run offsets[c] … offsets[c+1]-1, for every c in g.cases
+        total = int(sub_off[-1])
+        at = np.repeat(offsets[g.cases] - sub_off[:-1], sub_counts)
+        take = ev.order[at + np.arange(total, dtype=np.int64)]
+    ne = len(take)
+    if m == n and ev.shift == shift and ev.identity:  # already as the core reads them
+        etype, edate, eps = ev.num, ev.day, ev.p
+    else:
+        etype, edate, ep0, ep1, ep2 = (scratch.get(f"e{j}", ne) for j in range(5))
+        k.gather_events(
+            take, ev.num, ev.day, ev.p[0], ev.p[1], ev.p[2], ev.p_is_date[0], ev.p_is_date[1],
+            ev.p_is_date[2], shift - ev.shift, etype, edate, ep0, ep1, ep2,
+        )  # fmt: skip
+        eps = [ep0, ep1, ep2]
     params = np.asarray([v for r in g.rules for v in r.row], dtype=np.int64)
     a = as_of.toordinal() - ix.first_ordinal
-    raw = _replay_all(k, g.cal, sub_off, etype, edate, eps, params, g.prow, a)
+    raw = _replay_all(k, g.cal, sub_off, etype, edate, eps, params, g.prow, a, scratch=scratch)
     flags = raw.out[:, core.O_FLAGS]
     unknown = (flags & UNKNOWN) != 0
     early = late = None
@@ -758,7 +1372,7 @@ def _run_group(
                 late = _replay_all(
                     k, late_cal, sub_off, etype, edate, eps, params, g.prow, a, unknown
                 )
-    _collect(g, long, raw, early, late, unknown, ix.first_ordinal, errors, res, strict, messages)
+    _collect(g, raw, early, late, unknown, ix.first_ordinal, errors, res, strict, messages)
 
 
 @dataclass
@@ -768,7 +1382,7 @@ class _Raw:
     fev: I64
     fa: I64
     fb: I64
-    offsets: I64
+    fstart: I64  # where each case's findings start in fcode, fev, fa, fb
 
 
 def _replay_all(
@@ -782,25 +1396,35 @@ def _replay_all(
     prow: I64,
     as_of: int,
     todo: B | None = None,
+    scratch: _Scratch | None = None,
 ) -> _Raw:
     ix = cal.index
     m = len(offsets) - 1
     ne = len(etype)
-    out = np.zeros(m * core.NOUT, dtype=np.int64)
-    step_due = np.zeros(ne + 1, dtype=np.int64)
-    step_info = np.zeros(ne + 1, dtype=np.int64)
     fcap = 2 * ne + 8 * m + 8
-    fcode, fev, fa, fb = (np.zeros(fcap, dtype=np.int64) for _ in range(4))
-    sp = [np.zeros(ne + 1, dtype=np.int64) for _ in range(4)]
     longest = int((offsets[1:] - offsets[:-1]).max()) + 1 if m else 1
-    w = [np.zeros(longest, dtype=np.int64) for _ in range(11)]
+    if scratch is not None and todo is None:  # every case is replayed: every output is written
+        out = scratch.get("out", m * core.NOUT)
+        step_due, step_info = scratch.get("step_due", ne + 1), scratch.get("step_info", ne + 1)
+        fcode, fev, fa, fb = (scratch.get(f"f{j}", fcap) for j in range(4))
+        fstart = scratch.get("fstart", m)
+        sp = [scratch.get(f"sp{j}", ne + 1) for j in range(4)]
+        w = [scratch.get(f"w{j}_", longest) for j in range(11)]
+    else:
+        out = np.zeros(m * core.NOUT, dtype=np.int64)
+        step_due = np.zeros(ne + 1, dtype=np.int64)
+        step_info = np.zeros(ne + 1, dtype=np.int64)
+        fcode, fev, fa, fb = (np.zeros(fcap, dtype=np.int64) for _ in range(4))
+        fstart = np.zeros(m, dtype=np.int64)
+        sp = [np.zeros(ne + 1, dtype=np.int64) for _ in range(4)]
+        w = [np.zeros(longest, dtype=np.int64) for _ in range(11)]
     mask = np.ones(m, dtype=np.bool_) if todo is None else todo.astype(np.bool_)
     k.run_cases(
         ix.cum, ix.ords, ix.unknown_cum, ix.projected_cum, offsets, etype, edate,
         eps[0], eps[1], eps[2], params, prow, mask, as_of, out, step_due, step_info,
-        fcode, fev, fa, fb, sp[0], sp[1], sp[2], sp[3], *w,
+        fcode, fev, fa, fb, fstart, sp[0], sp[1], sp[2], sp[3], *w,
     )  # fmt: skip
-    return _Raw(out.reshape(m, core.NOUT), fcode, fev, fa, fb, offsets)
+    return _Raw(out.reshape(m, core.NOUT), fcode, fev, fa, fb, fstart)
 
 
 def _day(v: int, first_ordinal: int) -> date | None:
@@ -809,9 +1433,15 @@ def _day(v: int, first_ordinal: int) -> date | None:
     return date.fromordinal(int(v) + first_ordinal)
 
 
+_EXTRA_FINDINGS = (  # findings added to a case's own, in this order (bit q of the extra mask)
+    BY_CODE["projected-calendar"].num,
+    BY_CODE["calendar-pending"].num,
+    BY_CODE["calendar-override"].num,
+)
+
+
 def _collect(
     g: _Group,
-    long: Long,
     raw: _Raw,
     early: _Raw | None,
     late: _Raw | None,
@@ -823,22 +1453,25 @@ def _collect(
     messages: bool,
 ) -> None:
     """The group's result columns from the core's numbers, vectorised; only error rows, rows
-    whose deadline depends on unpublished days, and (with ``messages``) the Chinese messages
-    are built row by row."""
+    whose deadline depends on unpublished days, and (with ``messages`` or ``strict``) the
+    Chinese messages are built row by row."""
     shift = first_ordinal - EPOCH_ORDINAL
-    out = raw.out.copy()
+    out = raw.out
     bounded = unknown & (early is not None)
     if early is not None:  # the bounds must know every day they need, as in Case
         bounded &= (early.out[:, core.O_FLAGS] & UNKNOWN) == 0
         if late is not None:
             bounded &= (late.out[:, core.O_FLAGS] & UNKNOWN) == 0
+        out = out.copy()
         out[bounded] = early.out[bounded]
     err = out[:, core.O_ERROR]
     # cases the calendar cannot answer at all (no bounds): the coverage error, as Case raises it
     no_bounds = unknown & ~bounded & (err == 0)
+    if no_bounds.any() or err.any():
+        res.clean = False
     for i in np.flatnonzero(no_bounds):
         c = int(g.cases[i])
-        e = g.cal.coverage_error_for(_first_unknown_day(g.cal, out[i]))
+        e = _unknown_day_error(g.cal, out[i])
         errors.code[c], errors.text[c] = e.code, e.message_zh
     for i in np.flatnonzero(err != 0):
         c = int(g.cases[i])
@@ -855,199 +1488,256 @@ def _collect(
             text += f"（{short_citation(rule)}）"
         errors.code[c], errors.text[c] = problem.code, text
     good = (err == 0) & ~no_bounds
-    idx = np.flatnonzero(good)
-    rows = g.cases[good]
-    o = out[good]
+    if good.all():  # the usual case: no copies
+        idx = np.arange(len(good), dtype=np.int64)
+        rows = g.cases
+        o = out
+        b = bounded
+    else:
+        idx = np.flatnonzero(good)
+        rows = g.cases[idx]
+        o = out[idx]
+        b = bounded[idx]
+    nrows = len(rows)
+    overrides = "、".join(x.label() for x in g.cal.overrides())
+    text_of = _text_maker(g, res)
+    if not (messages or strict or b.any()) and _collect_plain(
+        g, raw, o, idx, rows, shift, overrides, text_of, res
+    ):
+        return
     due = o[:, core.O_DUE]
     has_due = (due > core.NONE) & (due < core.INF)
-    status_num = o[:, core.O_STATUS]
-    status = np.asarray(STATUSES, dtype=object)[status_num]
-    on_time = o[:, core.O_ON_TIME]
-    remaining = o[:, core.O_REMAINING]
-    late_n = o[:, core.O_LATE]
-    earliest = np.full(len(rows), NAT, dtype=np.int64)
-    latest = np.full(len(rows), NAT, dtype=np.int64)
-    b = bounded[good]
-    differ = np.zeros(len(rows), dtype=bool)
-    if b.any():  # what the earliest and latest calendars agree on (engine.core.merge_bounds)
-        merged = np.ascontiguousarray(o).reshape(-1)
-        other = late.out[good] if late is not None else o
+    any_b = bool(b.any())
+    earliest = np.full(nrows, NAT, dtype=np.int64)
+    differ = np.zeros(nrows, dtype=bool)
+    if any_b:  # what the earliest and latest calendars agree on (engine.core.merge_bounds)
+        merged = np.ascontiguousarray(o).reshape(-1).copy()
+        other = late.out[idx] if late is not None else o
         _kernels().merge_bounds_into(
             merged, np.ascontiguousarray(other).reshape(-1), late is not None, b
         )
         o = merged.reshape(o.shape)
-        status_num = o[:, core.O_STATUS]
-        status = np.asarray(STATUSES, dtype=object)[status_num]
-        on_time = o[:, core.O_ON_TIME]
-        remaining = o[:, core.O_REMAINING]
-        late_n = o[:, core.O_LATE]
-    if b.any():
-        lo = late.out[good] if late is not None else None
-        l_due = lo[:, core.O_DUE] if lo is not None else np.full(len(rows), core.NONE)
+        lo = late.out[idx] if late is not None else None
+        l_due = lo[:, core.O_DUE] if lo is not None else np.full(nrows, core.NONE)
         valid_l = (l_due > core.NONE) & (l_due < core.INF)
         same = b & valid_l & (l_due == due)
         differ = b & ~same
         earliest = np.where(differ & has_due, due + shift, NAT)
         latest = np.where(differ & valid_l, l_due + shift, NAT)
         has_due = has_due & ~differ
+        res.due_earliest[rows] = earliest
+        res.due_latest[rows] = latest
     res.due[rows] = np.where(has_due, due + shift, NAT)
-    res.due_earliest[rows] = earliest
-    res.due_latest[rows] = latest
-    res.status[rows] = status
-    res.on_time[rows] = np.where(on_time < 0, None, on_time == 1)
-    res.remaining[rows] = np.where(remaining == core.NONE, None, remaining)
-    res.late[rows] = np.where(late_n == core.NONE, None, late_n)
+    res.status[rows] = o[:, core.O_STATUS]
+    on_time = o[:, core.O_ON_TIME]
+    res.on_time[rows] = np.where(on_time < 0, -1, on_time == 1)
+    remaining = o[:, core.O_REMAINING]
+    res.remaining[rows] = np.where(remaining == core.NONE, NAT, remaining)
+    late_n = o[:, core.O_LATE]
+    res.late[rows] = np.where(late_n == core.NONE, NAT, late_n)
 
     # ---- findings: problem numbers per case, then the text of each distinct combination
     projected = ((o[:, core.O_FLAGS] & PROJECTED) != 0) & ~b
     pending = b & differ & (earliest != NAT)
-    overrides = "、".join(x.label() for x in g.cal.overrides())
-    nf = o[:, core.O_NFIND].copy()
-    src_f0 = 2 * raw.offsets[idx] + 8 * idx
-    per_case: list[list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] | None = None
-    slow = b.copy()  # bounded rows: only the findings both calendars agree on are certain
-    if messages or strict:
-        slow[:] = True
-    if slow.any():
-        per_case = [[] for _ in range(len(rows))]
-        for j in np.flatnonzero(slow):
-            at = int(idx[j])
+    nf = o[:, core.O_NFIND]
+    src_f0 = raw.fstart[idx]
+    prow = g.prow[idx]
+    per_case: dict[int, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
+    slow = np.ones(nrows, dtype=bool) if (messages or strict) else b
+    for j in np.flatnonzero(slow).tolist():
+        # bounded rows: only the findings both calendars agree on are certain
+        at = int(idx[j])
+        src = early if bounded[at] and early is not None else raw
+        f0 = int(src.fstart[at])
+        found = [
+            (int(src.fcode[f0 + q]), int(src.fev[f0 + q]), int(src.fa[f0 + q]),
+             int(src.fb[f0 + q]))
+            for q in range(int(nf[j]))
+        ]  # fmt: skip
+        other_found = None
+        if bounded[at] and late is not None:
+            g0 = int(late.fstart[at])
+            other_found = [
+                (int(late.fcode[g0 + q]), int(late.fev[g0 + q]), int(late.fa[g0 + q]),
+                 int(late.fb[g0 + q]))
+                for q in range(int(late.out[at, core.O_NFIND]))
+            ]  # fmt: skip
+        per_case[j] = certain_findings(found, other_found)
+    bits = projected.astype(np.int64) | (pending.astype(np.int64) << 1)
+    if overrides:
+        bits |= 4
+
+    def combo_of(j: int) -> tuple[int, ...]:
+        if j in per_case:
+            codes = [item[0] for item in per_case[j]]
+        else:
             f0 = int(src_f0[j])
-            src = early if bounded[at] and early is not None else raw
-            found = [
-                (
-                    int(src.fcode[f0 + q]),
-                    int(src.fev[f0 + q]),
-                    int(src.fa[f0 + q]),
-                    int(src.fb[f0 + q]),
-                )
-                for q in range(int(nf[j]))
-            ]
-            other = None
-            if bounded[at] and late is not None:
-                other = [
-                    (
-                        int(late.fcode[f0 + q]),
-                        int(late.fev[f0 + q]),
-                        int(late.fa[f0 + q]),
-                        int(late.fb[f0 + q]),
-                    )
-                    for q in range(int(late.out[at, core.O_NFIND]))
-                ]
-            per_case[j] = certain_findings(found, other)
-            nf[j] = len(per_case[j])
-    # codes of every row as one integer (base 64; the problem table has < 64 numbers), so the
-    # text of each distinct combination of codes and rules is built once
-    extra_codes = [
-        (projected, BY_CODE["projected-calendar"].num),
-        (pending, BY_CODE["calendar-pending"].num),
-        (np.full(len(rows), bool(overrides)), BY_CODE["calendar-override"].num),
-    ]
-    width = int(nf.max()) + len(extra_codes) if len(rows) else 0
-    codes = np.zeros((len(rows), max(width, 1)), dtype=np.int64)
-    for q in range(int(nf.max()) if len(rows) else 0):
-        have = nf > q
-        take = np.where(have, src_f0 + q, 0)
-        codes[:, q] = np.where(have, raw.fcode[take], 0)
-    if per_case is not None:
-        for j in np.flatnonzero(slow):
-            codes[j, :] = 0
-            for q, item in enumerate(per_case[j]):
-                codes[j, q] = item[0]
-    count = nf.copy()
-    for mask, num in extra_codes:
-        if mask.any():
-            codes[mask, count[mask]] = num
-            count = count + mask
-    key = np.zeros(len(rows), dtype=np.int64)
-    if width > 8:  # more codes than one int64 holds (8 × 6 bits + 10 for the rules): per row
-        per_row = [(*codes[j, : count[j]].tolist(), int(g.prow[idx[j]])) for j in range(len(rows))]
-        uniq: dict[tuple[int, ...], int] = {}
-        key = np.asarray([uniq.setdefault(c, len(uniq)) for c in per_row], dtype=np.int64)
-        combos: list[tuple[int, ...]] = list(uniq)
+            codes = raw.fcode[f0 : f0 + int(nf[j])].tolist()
+        extra = int(bits[j])
+        codes += [x for q, x in enumerate(_EXTRA_FINDINGS) if (extra >> q) & 1]
+        return (*codes, int(prow[j]))
+
+    index = np.empty(nrows, dtype=np.int32)
+    fast = ~slow
+    fast_rows = np.flatnonzero(fast) if not fast.all() else None
+    n_fast = nrows if fast_rows is None else len(fast_rows)
+    most = 0
+    keys = np.empty(n_fast, dtype=np.int64)
+    if n_fast:
+        sel = (lambda x: x) if fast_rows is None else (lambda x: x[fast_rows])
+        most = _kernels().finding_keys(
+            raw.fcode, sel(src_f0), np.ascontiguousarray(sel(nf)),
+            np.asarray(_EXTRA_FINDINGS, dtype=np.int64), sel(bits), sel(prow), keys,
+        )  # fmt: skip
+    if n_fast and most <= 8:
+        # one integer per case: the text of each distinct combination is built once
+        pa = _need_arrow()
+        encoded = pa.array(keys).dictionary_encode()
+        distinct = encoded.dictionary.to_numpy()
+        at = np.empty(len(distinct), dtype=np.int32)
+        for u, key in enumerate(distinct.tolist()):
+            at[u] = text_of(_combo(key))
+        found = at[encoded.indices.to_numpy()]
+        if fast_rows is None:
+            index = found
+        else:
+            index[fast_rows] = found
+        todo = np.flatnonzero(slow).tolist()
     else:
-        for q in range(width):
-            key = key * 64 + codes[:, q]
-        key = key * 1024 + g.prow[idx]  # the citation depends on the rules in force
-        ukeys, inverse = np.unique(key, return_inverse=True)
-        combos = []
-        for u in ukeys.tolist():
-            v = u // 1024
-            digits: list[int] = []
-            for _ in range(width):
-                digits.append(v % 64)
-                v //= 64
-            combos.append((*tuple(d for d in reversed(digits) if d), u % 1024))
-        key = inverse
-    code_text = np.empty(len(combos), dtype=object)
-    basis_text = np.empty(len(combos), dtype=object)
-    for u, combo in enumerate(combos):
-        nums, row_of_rules = combo[:-1], combo[-1]
-        if not nums:
-            code_text[u] = basis_text[u] = None
-            continue
-        rules = g.rules[row_of_rules]
-        code_text[u] = ";".join(PROBLEMS[n].code for n in nums)
-        cites = []
-        for n in nums:
-            rule = finding_rule(rules, PROBLEMS[n])
-            cites.append(short_citation(rule) if rule is not None else "")
-        basis_text[u] = ";".join(cites)
-    res.findings[rows] = code_text[key]
-    res.findings_basis[rows] = basis_text[key]
+        todo = range(nrows)
+    for j in todo:
+        index[j] = text_of(combo_of(j))
+    res.findings[rows] = index
     if not (messages or strict):
         return
 
     def day_of(v: int) -> date | None:
         return _day(v, first_ordinal)
 
-    assert per_case is not None
-    for k in range(len(rows)):
-        row = int(rows[k])
-        rules = g.rules[int(g.prow[int(idx[k])])]
-        texts: list[tuple[str, str]] = []
-        for num, _pos, args, late_args in per_case[k]:
+    for j in range(nrows):
+        row = int(rows[j])
+        rules = g.rules[int(prow[j])]
+        messages_: list[tuple[str, str]] = []
+        for num, _pos, args, late_args in per_case[j]:
             problem = PROBLEMS[num]
             zh, _en, rule = render_finding(problem, rules, args, late_args, day_of)
-            texts.append(
+            messages_.append(
                 (problem.code, zh + (f"（{short_citation(rule)}）" if rule is not None else ""))
             )
         if overrides:
-            texts.append(
+            messages_.append(
                 ("calendar-override", BY_CODE["calendar-override"].zh.format(what=overrides))
             )
-        if projected[k]:
-            texts.append(("projected-calendar", BY_CODE["projected-calendar"].zh))
-        if pending[k]:
-            lo_d = date.fromordinal(int(earliest[k]) + EPOCH_ORDINAL).isoformat()
+        if projected[j]:
+            messages_.append(("projected-calendar", BY_CODE["projected-calendar"].zh))
+        if pending[j]:
+            lo_d = date.fromordinal(int(earliest[j]) + EPOCH_ORDINAL).isoformat()
+            latest_j = res.due_latest[row]
             hi_d = (
-                date.fromordinal(int(latest[k]) + EPOCH_ORDINAL).isoformat()
-                if latest[k] != NAT
+                date.fromordinal(int(latest_j) + EPOCH_ORDINAL).isoformat()
+                if latest_j != NAT
                 else "（暂不能确定）"
             )
-            texts.append(
+            messages_.append(
                 (
                     "calendar-pending",
                     BY_CODE["calendar-pending"].zh.format(earliest=lo_d, latest=hi_d),
                 )
             )
         if strict:
-            bad = [t for t in texts if BY_CODE[t[0]].severity == "violation"]
+            bad = [t for t in messages_ if BY_CODE[t[0]].severity == "violation"]
             if bad:
                 errors.code[row], errors.text[row] = bad[0]
-                res.status[row] = res.on_time[row] = res.remaining[row] = res.late[row] = None
-                res.due[row] = res.due_earliest[row] = res.due_latest[row] = NAT
-                res.findings[row] = res.findings_basis[row] = None
+                res.clear(row)
+                res.clean = False
                 continue
-        if messages:
-            res.findings_zh[row] = "\n".join(t for _, t in texts) if texts else None
+        if messages and res.findings_zh is not None:
+            res.findings_zh[row] = "\n".join(t for _, t in messages_) if messages_ else None
 
 
-def _first_unknown_day(cal: Calendar, out_row: Any) -> date:
+def _combo(key: int) -> tuple[int, ...]:
+    """The problem numbers and the rules row packed in a key of ``finding_keys``."""
+    v, digits = key // 1024, []
+    while v:
+        digits.append(v % 64)
+        v //= 64
+    return (*reversed(digits), key % 1024)
+
+
+def _text_maker(g: _Group, res: Outputs) -> Callable[[tuple[int, ...]], int]:
+    """``text_of(combo)``: the index in ``res.findings_text`` of the texts of a combination of
+    problem numbers under the group's rules row ``combo[-1]`` (each built once)."""
+    texts: dict[tuple[int, ...], int] = {}
+
+    def text_of(combo: tuple[int, ...]) -> int:
+        at = texts.get(combo)
+        if at is None:
+            nums, rules = combo[:-1], g.rules[combo[-1]]
+            if not nums:
+                at = res.text_index(None, None)
+            else:
+                cites = []
+                for num in nums:
+                    rule = finding_rule(rules, PROBLEMS[num])
+                    cites.append(short_citation(rule) if rule is not None else "")
+                at = res.text_index(";".join(PROBLEMS[x].code for x in nums), ";".join(cites))
+            texts[combo] = at
+        return at
+
+    return text_of
+
+
+def _collect_plain(
+    g: _Group,
+    raw: _Raw,
+    o: npt.NDArray[np.int64],
+    idx: I64,
+    rows: I64,
+    shift: int,
+    overrides: str,
+    text_of: Callable[[tuple[int, ...]], int],
+    res: Outputs,
+) -> bool:
+    """:func:`_collect` for computed cases that need no bounds, messages or strict checks, in
+    one compiled pass; False when it does not apply (a case with more than 8 findings, or too
+    many distinct combinations of findings): the caller then takes the general way."""
+    m = len(rows)
+    whole = m == len(res.due)  # rows are distinct and sorted: every case, in order
+    if whole:
+        cols = [res.due, res.status, res.on_time, res.remaining, res.late]
+        fstart, prow = raw.fstart[:m], g.prow
+    else:
+        cols = [np.empty(m, dtype=np.int64) for _ in range(5)]
+        fstart, prow = raw.fstart[idx], g.prow[idx]
+    size = 1024
+    table_keys = np.full(size, -1, dtype=np.int64)
+    table_slot = np.empty(size, dtype=np.int64)
+    uniq = np.empty(size // 2, dtype=np.int64)
+    index = np.empty(m, dtype=np.int32)
+    nu = _kernels().collect_plain(
+        np.ascontiguousarray(o), fstart, raw.fcode, prow, shift, NAT, 4 if overrides else 0,
+        np.asarray(_EXTRA_FINDINGS, dtype=np.int64), *cols, table_keys, table_slot, uniq, index,
+    )  # fmt: skip
+    if nu < 0:
+        return False
+    if not whole:
+        res.due[rows], res.status[rows], res.on_time[rows] = cols[0], cols[1], cols[2]
+        res.remaining[rows], res.late[rows] = cols[3], cols[4]
+    at = np.asarray([text_of(_combo(key)) for key in uniq[:nu].tolist()], dtype=np.int32)
+    res.findings[rows] = at[index] if nu else -1
+    return True
+
+
+def _unknown_day_error(cal: Calendar, out_row: Any) -> GkDeadlineError:
+    """The coverage error of the first unknown day after the receipt (``date-out-of-range``
+    when that day would be after 9999-12-31)."""
     ix = cal.index
     r = int(out_row[core.O_RECEIPT])
     start = r if core.NONE < r < core.INF else 0
-    return date.fromordinal(ix.first_ordinal + ix.first_unknown_after(start))
+    try:
+        return cal.coverage_error(ix.first_unknown_after(start))
+    except InputError as exc:
+        return exc
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -1077,9 +1767,9 @@ def cases(
     """
     day = today() if as_of is None else to_date(as_of, "as_of")
     t = to_arrow(table)
-    long = one_row_long(t, profile)
-    out = compute_long(
-        long,
+    columns = one_row_results(
+        t,
+        profile=profile,
         as_of=day,
         schedules=schedules,
         projection=projection,
@@ -1087,7 +1777,51 @@ def cases(
         strict=strict,
         messages=messages,
     )
-    return attach(table, out)
+    return attach(table, columns)
+
+
+CHUNK_ROWS = 16_384
+"""Rows :func:`cases` computes at a time. Memory stays flat whatever the table's size, the
+working arrays of a chunk stay in the CPU's caches, and each is smaller than glibc's fixed
+``mmap`` threshold (128 KiB of int64) so a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's
+workers) does not map and unmap fresh pages for every array."""
+
+
+def one_row_results(
+    t: Any,
+    *,
+    profile: str = NATIONAL,
+    as_of: date,
+    schedules: tuple[YearSchedule, ...] = (),
+    projection: bool = False,
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
+    messages: bool = False,
+) -> dict[str, Any]:
+    """The output columns of :func:`cases` for the Arrow table ``t`` (one ChunkedArray each),
+    computed :data:`CHUNK_ROWS` rows at a time."""
+    pa = _need_arrow()
+    n = t.num_rows
+    scratch = _Scratch()
+    parts: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
+    for start in range(0, max(n, 1), CHUNK_ROWS):
+        chunk = t.slice(start, CHUNK_ROWS)
+        out = compute_wide(
+            one_row_wide(chunk, profile),
+            as_of=as_of,
+            schedules=schedules,
+            projection=projection,
+            catalogue=catalogue,
+            strict=strict,
+            messages=messages,
+            scratch=scratch,
+            keep_input=False,
+        )
+        zeros = scratch.zeros(chunk.num_rows)
+        for name in OUTPUT_COLUMNS:
+            parts[name].append(out.arrow(name, zeros))
+    types = _output_types()
+    return {name: pa.chunked_array(parts[name], type=types[name]) for name in OUTPUT_COLUMNS}
 
 
 def event_log(
@@ -1133,23 +1867,11 @@ def event_log(
     return result.append_column("error_row", pa.array(rows, type=pa.int64(), mask=error_row < 0))
 
 
-def attach(table: Any, out: Outputs) -> Any:
-    """The input table with the output columns added (replacing any of the same names)."""
+def attach(table: Any, out: Outputs | Mapping[str, Any]) -> Any:
+    """The input table with the output columns added (replacing any of the same names);
+    ``out`` is an :class:`Outputs` or the Arrow columns by name (:func:`one_row_results`)."""
     pa = _need_arrow()
-    arrays: dict[str, Any] = {
-        "due": pa.array(out.due.astype("datetime64[D]"), type=pa.date32()),
-        "due_earliest": pa.array(out.due_earliest.astype("datetime64[D]"), type=pa.date32()),
-        "due_latest": pa.array(out.due_latest.astype("datetime64[D]"), type=pa.date32()),
-        "status": pa.array(out.status, type=pa.string()),
-        "on_time": pa.array(out.on_time, type=pa.bool_()),
-        "remaining_workdays": pa.array(out.remaining, type=pa.int64()),
-        "workdays_late": pa.array(out.late, type=pa.int64()),
-        "findings": pa.array(out.findings, type=pa.string()),
-        "findings_basis": pa.array(out.findings_basis, type=pa.string()),
-        "findings_zh": pa.array(out.findings_zh, type=pa.string()),
-        "error_code": pa.array(out.error_code, type=pa.string()),
-        "error": pa.array(out.error, type=pa.string()),
-    }
+    arrays: dict[str, Any] = out.arrays() if isinstance(out, Outputs) else dict(out)
     mod = type(table).__module__
     if mod.startswith("pandas"):
         result = table.copy()

@@ -32,7 +32,9 @@ CSV (every column is text; only an empty cell is empty — ``NA``, ``N/A``, ``nu
 * a record with more (or fewer) fields than the header is that row's error (``csv-field-count``);
   malformed quoting (``"a"b``) or a lone carriage return is ``csv-invalid``; duplicate header
   names are a file error;
-* blank lines are layout, not rows.
+* a quote inside an unquoted value (``5" disk``) is a character, as Excel and pyarrow read it;
+* blank lines are layout, not rows; a line longer than :data:`MAX_LINE_BYTES` is an error row
+  (``line-too-long``), read past without holding it in memory.
 
 JSON Lines: each non-blank line is one row; a line that is not valid JSON, not an object, has a
 key twice, or is nested too deeply is that row's error with its line number. Values of the known
@@ -185,6 +187,30 @@ class BatchInterrupted(KeyboardInterrupt):
 
 def _file_error(zh: str, en: str, *, code: str = "file-invalid", **kw: Any) -> InputError:
     return InputError(zh, code=code, message_en=en, **kw)
+
+
+def _pylist(table: Any) -> list[dict[str, Any]]:
+    """The rows as Python values; a value Python cannot hold (a Parquet timestamp in year 30000,
+    passed through from the input) is an ``output-invalid`` error naming its column."""
+    import pyarrow as pa
+
+    try:
+        rows: list[dict[str, Any]] = table.to_pylist()
+    except (OverflowError, ValueError, pa.ArrowException):
+        for name in table.column_names:
+            try:
+                table.column(name).to_pylist()
+            except (OverflowError, ValueError, pa.ArrowException):
+                raise _file_error(
+                    f"{name} 列有 JSON Lines 无法表示的值（例如 0001–9999 年以外的日期或时间）；"
+                    "请输出 .parquet，或先修正这一列",
+                    f"column {name} holds values JSON Lines cannot represent (e.g. a date outside"
+                    " the years 0001–9999); write .parquet, or fix the column",
+                    code="output-invalid",
+                    field=name,
+                ) from None
+        raise
+    return rows
 
 
 # ----------------------------------------------------------------------------- lines and codecs
@@ -1200,7 +1226,7 @@ class _Writer:
             if self._text is None:
                 self._check(table)
                 self._text = self.path.open("w", encoding="utf-8", newline="\n")
-            for row in table.to_pylist():
+            for row in _pylist(table):
                 for name in self._floats:  # NaN and ±inf are not JSON: written as null (as pandas)
                     v = row.get(name)
                     if isinstance(v, float) and not math.isfinite(v):

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from gkdeadline.calendar import Calendar, YearSchedule
 from gkdeadline.engine import run
 from gkdeadline.engine.result import STATUS_ZH, CaseResult, DeadlineItem, Finding, Status, Step
-from gkdeadline.errors import CaseError, GkDeadlineError
+from gkdeadline.errors import CaseError, GkDeadlineError, validation_reason
 from gkdeadline.events import (
     BY_TYPE,
     CHANNEL_ZH,
@@ -55,34 +55,96 @@ __all__ = [
 ]
 
 MAX_CASE_BYTES = 50_000_000  # a case file larger than this is refused (documented)
+MAX_NESTING = 32  # levels of objects and arrays in a case's or an event's own fields (extra)
+
+
+def _check_input(
+    value: Any, field: str, event_index: int | None = None, prefix: tuple[str, str] = ("", "")
+) -> None:
+    """Refuse what no output could carry: text with a lone surrogate (``"\\ud800"`` in JSON is
+    not Unicode, and writing it fails) and objects or arrays nested more than
+    :data:`MAX_NESTING` levels deep. ``field`` names the value in the error (empty: ``value`` is
+    an event, whose keys are the field names); ``prefix`` (Chinese, English) says which event."""
+    stack: list[tuple[Any, str, int, bool]] = [(value, field, 1 if field else 0, False)]
+    while stack:
+        v, where, depth, is_key = stack.pop()
+        if isinstance(v, str):
+            if not v.isascii() and _has_surrogate(v):
+                shown = v.encode("utf-8", "backslashreplace").decode("utf-8")
+                shown = shown if len(shown) <= 60 else shown[:57] + "..."
+                if not is_key:
+                    zh, en = f"字段 {where} ", f"field {where}"
+                elif where:
+                    zh, en = f"{where} 中的键名", f"a key in {where}"
+                else:
+                    zh, en = "字段名", "a field name"
+                raise CaseError(
+                    f"{prefix[0]}{zh}含有不成对的代理码位（{shown}），不是有效的 Unicode 文本，无法写出；"
+                    "请检查生成这个值的程序",
+                    code="field-invalid",
+                    message_en=(
+                        f"{prefix[1]}{en} holds a lone surrogate ({shown}), which is not valid Unicode"
+                        " text and cannot be written out; fix the program that produced it"
+                    ),
+                    event_index=event_index,
+                    field=where or None,
+                    value=shown,
+                )
+            continue
+        if isinstance(v, Mapping | list | tuple):
+            if depth > MAX_NESTING:
+                top = where.split(".")[0].split("[")[0]
+                raise CaseError(
+                    f"{prefix[0]}字段 {top} 的对象和数组嵌套超过 {MAX_NESTING} 层；请只放层次简单的值",
+                    code="field-invalid",
+                    message_en=(
+                        f"{prefix[1]}field {top} nests objects and arrays more than {MAX_NESTING}"
+                        " levels deep; keep it simple"
+                    ),
+                    event_index=event_index,
+                    field=top,
+                )
+            if isinstance(v, Mapping):
+                for k, item in v.items():
+                    key = k if isinstance(k, str) else str(k)
+                    stack.append((key, where, depth + 1, True))
+                    stack.append((item, f"{where}.{key}" if where else key, depth + 1, False))
+            else:
+                stack.extend((item, f"{where}[{i}]", depth + 1, False) for i, item in enumerate(v))
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class CaseFile(BaseModel):
-    """A case as a JSON document: ``{"profile": "national", "events": [...]}``.
-
-    ``gkdeadline schema case`` prints its JSON Schema.
-
-    Attributes:
-        id: The case's id, returned untouched.
-        profile: The profile id (default ``national``).
-        applicant: The applicant's type (``natural-person``, ``business``, ``research``,
-            ``nonprofit``, ``legal-service``, ``other-org``).
-        events: The events (``docs/events/``), at least the ``received`` one.
-        extra: The caller's own fields, returned untouched.
-    """
+    """A case as a JSON document: ``{"profile": "national", "events": [...]}``."""
 
     model_config = ConfigDict(extra="forbid", title="gkdeadline case")
     id: str | None = Field(None, description="案件编号（原样返回）")
+    """The case's id, returned untouched."""
     profile: str = Field(NATIONAL, description="档案 id")
+    """The profile id (default ``national``)."""
     applicant: str | None = Field(None, description=f"申请人类型：{'、'.join(APPLICANT_CODES)}")
+    """The applicant's type, for the annual report.
+
+    One of ``natural-person``, ``business``, ``research``, ``nonprofit``, ``legal-service``,
+    ``other-org``.
+    """
     events: list[dict[str, Any]] = Field(description="事件，见 docs/events/")
+    """The events (``docs/events/``), at least the ``received`` one."""
     extra: dict[str, Any] | None = Field(None, description="调用方自己的字段，原样返回")
+    """The caller's own fields, returned untouched."""
 
     @field_validator("events")
     @classmethod
     def _not_empty(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not v:
-            raise ValueError("a case needs at least its 'received' event")
+            raise ValueError("案件至少要有收到申请（received）事件")
         return v
 
     @field_validator("applicant")
@@ -96,6 +158,7 @@ class CaseFile(BaseModel):
 def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventModel:
     """Validate one event (a dict or an event object); errors name the index, field and value."""
     if isinstance(raw, EventModel):
+        _check_event_fields({"note": raw.note, "extra": raw.extra}, index, raw.type)
         return raw
     if isinstance(raw, BaseModel):
         raw = raw.model_dump()
@@ -116,6 +179,7 @@ def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventMode
             field="type",
             value=kind if isinstance(kind, str) else repr(kind),
         )
+    _check_event_fields(raw, index, kind)
     try:
         return BY_TYPE[kind].model.model_validate(dict(raw))
     except ValidationError as exc:
@@ -132,7 +196,8 @@ def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventMode
             zh = f"没有字段 {where}（调用方自己的字段请放进 extra 对象）"
             en = f"unknown field {where} (put your own fields in the 'extra' object)"
         else:
-            code, zh, en = "field-invalid", f"字段 {where}：{err['msg']}", f"{where}: {err['msg']}"
+            reason_zh, reason_en = validation_reason(err)
+            code, zh, en = "field-invalid", f"字段 {where}：{reason_zh}", f"{where}: {reason_en}"
         shown = f"（实际为 {got!r}）" if not isinstance(got, dict) and got is not None else ""
         raise CaseError(
             f"事件 {index}（{kind}）：{zh}{shown}",
@@ -142,6 +207,10 @@ def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventMode
             field=where,
             value=got if isinstance(got, str | int | float | bool) else None,
         ) from None
+
+
+def _check_event_fields(raw: Mapping[str, Any], index: int, kind: str) -> None:
+    _check_input(raw, "", index, (f"事件 {index}（{kind}）：", f"event {index} ({kind}): "))
 
 
 class Case:
@@ -201,6 +270,17 @@ class Case:
         self.id = case_id
         self.strict = strict
         self.applicant = applicant
+        _check_input(case_id, "id")
+        _check_input(applicant, "applicant")
+        if applicant is not None and applicant not in APPLICANT_CODES:  # as the case file says
+            raise CaseError(
+                f"申请人类型 {applicant!r} 不是可用的值（{'、'.join(APPLICANT_CODES)}）",
+                code="field-invalid",
+                message_en=f"applicant {applicant!r} is not one of {', '.join(APPLICANT_CODES)}",
+                field="applicant",
+                value=applicant,
+            )
+        _check_input(extra, "extra")
         self.extra = dict(extra) if extra is not None else None
         self._events = [parse_event(e, i) for i, e in enumerate(events)]
         self._results: dict[date | None, CaseResult] = {}
@@ -218,12 +298,14 @@ class Case:
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"]) or "case"
+            zh, en = validation_reason(err)
             raise CaseError(
-                f"案件文件：{where}：{err['msg']}",
+                f"案件文件：{where}：{zh}",
                 code="case-file-invalid",
-                message_en=f"case file: {where}: {err['msg']}",
+                message_en=f"case file: {where}: {en}",
                 field=where,
             ) from None
+        _check_input(cf.profile, "profile")
         cat: Catalogue = kw.pop("catalogue", None) or default_catalogue()
         return cls(
             cat.get(cf.profile),

@@ -7,7 +7,9 @@ the offending value and say what to do about it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 
 class GkDeadlineError(Exception):
@@ -183,6 +185,10 @@ CODES: dict[str, tuple[str, str]] = {
         "InputError",
         "日期不是 YYYY-MM-DD、不存在（2026-02-30）、超出支持的年份或是数字",
     ),
+    "date-out-of-range": (
+        "InputError",
+        "计算需要 0001-01-01 之前或 9999-12-31 之后的日期（超出可以表示的日期，没有日历能覆盖）",
+    ),
     "input-invalid": ("InputError", "参数的类型或形式不对"),
     "table-invalid": ("InputError", "批量输入不是可以读取的表（类型不对或某列的类型不能用）"),
     "column-missing": ("InputError", "批量表缺少必需的列"),
@@ -227,6 +233,64 @@ CODES: dict[str, tuple[str, str]] = {
     "address-unavailable": ("—（gkdeadline serve）", "监听地址不可用（端口被占用或无权限）"),
     "server-start-failed": ("—（gkdeadline serve）", "服务未能启动"),
 }
+
+
+# pydantic's error types in Chinese: every model the library validates (case files, events,
+# profiles, schedules, HTTP requests) words its complaints with this one table
+_REASONS_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "没有这个字段",
+    "int_parsing": "不是整数",
+    "int_type": "不是整数",
+    "int_from_float": "不是整数",
+    "float_parsing": "不是数",
+    "float_type": "不是数",
+    "bool_parsing": "不是布尔值（true 或 false）",
+    "bool_type": "不是布尔值（true 或 false）",
+    "string_type": "不是字符串",
+    "list_type": "不是数组",
+    "tuple_type": "不是数组",
+    "dict_type": "不是对象",
+    "model_type": "不是对象",
+    "model_attributes_type": "不是对象",
+    "date_type": "不是日期（YYYY-MM-DD）",
+    "date_parsing": "不是日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "不是日期（YYYY-MM-DD）",
+    "datetime_type": "不是时刻",
+    "datetime_parsing": "不是时刻（如 2026-10-01T08:30+08:00）",
+    "json_invalid": "不是有效的 JSON",
+    "too_long": "项数超过上限",
+    "string_too_long": "超过长度上限",
+    "too_short": "不能为空",
+    "string_too_short": "不能为空",
+    "string_pattern_mismatch": "形式不对",
+    "literal_error": "不是可用的值",
+    "enum": "不是可用的值",
+    "greater_than": "太小",
+    "greater_than_equal": "太小",
+    "less_than": "太大",
+    "less_than_equal": "太大",
+}
+
+
+def validation_reason(err: Mapping[str, Any]) -> tuple[str, str]:
+    """One pydantic error (an item of ``ValidationError.errors()``) as (Chinese, English) reason.
+
+    A library error raised inside a validator keeps its own words; a ``ValueError`` raised by a
+    validator keeps its message (validators write them in Chinese where users see them)."""
+    original = (err.get("ctx") or {}).get("error")
+    if isinstance(original, GkDeadlineError):
+        return original.message_zh, original.message_en
+    kind = str(err.get("type", ""))
+    msg = str(err.get("msg", ""))
+    if kind == "value_error":
+        text = msg.removeprefix("Value error, ")
+        return text, text
+    expected = (err.get("ctx") or {}).get("expected")
+    zh = _REASONS_ZH.get(kind, msg)
+    if kind in ("literal_error", "enum") and expected:
+        zh = f"{zh}（应为 {expected}）"
+    return zh, msg
 
 
 class ProjectedCalendarWarning(UserWarning):

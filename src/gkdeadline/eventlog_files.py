@@ -36,6 +36,7 @@ from gkdeadline.batch_cases import (
     Outputs,
     RowErrors,
     attach,
+    check_column_types,
     compute_long,
     event_log_long,
     one_row_long,
@@ -620,6 +621,7 @@ def case_facts(
     pa = _arrow()
     day = today() if as_of is None else to_date(as_of, "as_of")
     t = to_arrow(table)
+    check_column_types(t)
     kind = shape or ("events" if {"case_id", "type", "date"} <= set(t.column_names) else "cases")
     cps = {k: to_date(v, f"checkpoint {k}") for k, v in (checkpoints or {}).items()}
     kw = {"schedules": schedules, "projection": projection, "catalogue": catalogue}
@@ -765,11 +767,9 @@ def _facts_chunk(
             )
     for name in cps:
         o = runs[name]
-        result = result.append_column(f"status_{name}", pa.array(o.status, type=pa.string()))
-        result = result.append_column(f"findings_{name}", pa.array(o.findings, type=pa.string()))
-        result = result.append_column(
-            f"error_code_{name}", pa.array(o.error_code, type=pa.string())
-        )
+        result = result.append_column(f"status_{name}", o.arrow("status"))
+        result = result.append_column(f"findings_{name}", o.arrow("findings"))
+        result = result.append_column(f"error_code_{name}", o.arrow("error_code"))
     return result
 
 

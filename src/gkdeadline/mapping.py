@@ -28,7 +28,6 @@ import csv
 import io
 import json
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -44,6 +43,7 @@ from gkdeadline.errors import InputError, MissingDependencyError
 from gkdeadline.events import CHANNELS, PARTIES, SPECS, UNITS
 from gkdeadline.outcomes import APPLICANT_CODES, APPLICANTS, OUTCOME_CODES, OUTCOMES
 from gkdeadline.timeconv import CHINA
+from gkdeadline.userfiles import loads_toml, read_utf8
 
 I64 = npt.NDArray[np.int64]
 NULL: Any = None  # a None that numpy's type stubs accept in np.where
@@ -377,6 +377,9 @@ def _applicant_labels() -> dict[str, set[str]]:
 # ----------------------------------------------------------------------------- the mapping
 
 
+MAX_MAPPING_BYTES = 1_000_000  # a mapping file larger than this is refused
+
+
 def _mapping_error(zh: str, en: str, where: str = "") -> InputError:
     prefix = f"{where}：" if where else ""
     return InputError(
@@ -446,13 +449,11 @@ class Mapping:
     def from_toml(cls, path: str | Path) -> Mapping:
         p = Path(path)
         try:
-            data = tomllib.loads(p.read_text("utf-8-sig"))
-        except OSError as exc:
-            raise _mapping_error(f"无法读取 {p}：{exc}", f"cannot read {p}: {exc}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise _mapping_error(
-                f"{p} 不是有效的 TOML：{exc}", f"{p} is not valid TOML: {exc}"
-            ) from None
+            text = read_utf8(p, "mapping", InputError, max_bytes=MAX_MAPPING_BYTES)
+        except InputError as exc:
+            exc.code = "mapping-invalid"
+            raise
+        data = loads_toml(text, lambda zh, en: _mapping_error(zh, en, str(p)))
         return cls.from_dict(data, source=str(p))
 
     @classmethod

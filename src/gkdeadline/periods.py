@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gkdeadline.calendar import Calendar
 from gkdeadline.errors import InputError, RuleError
+from gkdeadline.timeconv import within_dates
 
 Unit = Literal["workdays", "days", "weeks", "months", "years", "hours", "seconds"]
 UNITS_ZH: dict[str, str] = {
@@ -94,10 +95,21 @@ class Span:
 
     def __post_init__(self) -> None:
         if type(self.first) is not date or type(self.last) is not date:
-            raise InputError(f"a span needs two dates, got {self.first!r} and {self.last!r}")
+            raise InputError(
+                f"不计入的时间段需要两个日期，而不是 {self.first!r} 和 {self.last!r}",
+                code="date-invalid",
+                message_en=f"a span needs two dates, got {self.first!r} and {self.last!r}",
+                field="span",
+            )
         if self.last < self.first:
             raise InputError(
-                f"span {self.first.isoformat()} … {self.last.isoformat()} ends before it starts"
+                f"时间段 {self.first.isoformat()} 至 {self.last.isoformat()} 结束在开始之前",
+                code="input-invalid",
+                message_en=(
+                    f"span {self.first.isoformat()} … {self.last.isoformat()} ends before it starts"
+                ),
+                field="span",
+                value=self.last.isoformat(),
             )
 
     @property
@@ -156,7 +168,7 @@ def _calendar_shift(start: date, d: Duration, sign: int = 1) -> date:
         return start + relativedelta(months=n)  # clamps to the month's last day
     if d.unit == "years":
         return start + relativedelta(years=n)
-    raise RuleError(f"{d} is not a calendar period")
+    raise RuleError(f"{d} 不是按日历计算的期间", message_en=f"{d} is not a calendar period")
 
 
 def _elapsed(d: Duration) -> timedelta:
@@ -166,14 +178,24 @@ def _elapsed(d: Duration) -> timedelta:
 def as_moment(value: date | datetime, what: str = "start") -> datetime:
     if not isinstance(value, datetime):
         raise InputError(
-            f"{what} {value!r} is a date, but an hour period needs a moment: give a"
-            " timezone-aware datetime such as 2026-10-01T08:30+08:00"
+            f"{what} {value} 是日期，而按小时计算的期限需要时刻：请给出带时区的时间，"
+            "如 2026-10-01T08:30+08:00",
+            code="date-invalid",
+            message_en=f"{what} {value!r} is a date, but an hour period needs a moment: give a"
+            " timezone-aware datetime such as 2026-10-01T08:30+08:00",
+            field=what,
+            value=str(value),
         )
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputError(
-            f"{what} {value.isoformat()} has no timezone. gkdeadline does not guess: attach one,"
-            " e.g. value.replace(tzinfo=ZoneInfo('Asia/Shanghai')) (the command line reads"
-            " naive times as Asia/Shanghai)"
+            f"{what} {value.isoformat()} 没有时区，gkdeadline 不作猜测：请加上时区，如"
+            " value.replace(tzinfo=ZoneInfo('Asia/Shanghai'))（命令行把不带时区的时间当作北京时间）",
+            code="date-invalid",
+            message_en=f"{what} {value.isoformat()} has no timezone. gkdeadline does not guess:"
+            " attach one, e.g. value.replace(tzinfo=ZoneInfo('Asia/Shanghai')) (the command line"
+            " reads naive times as Asia/Shanghai)",
+            field=what,
+            value=value.isoformat(),
         )
     return value
 
@@ -181,8 +203,12 @@ def as_moment(value: date | datetime, what: str = "start") -> datetime:
 def as_day(value: date | datetime, what: str = "start") -> date:
     if isinstance(value, datetime):
         raise InputError(
-            f"{what} {value.isoformat()} is a moment, but this period counts whole days; give the"
-            " date (in Asia/Shanghai) instead"
+            f"{what} {value.isoformat()} 是时刻，而这个期限按整日计算：请给出（北京时间的）日期",
+            code="date-invalid",
+            message_en=f"{what} {value.isoformat()} is a moment, but this period counts whole"
+            " days; give the date (in Asia/Shanghai) instead",
+            field=what,
+            value=value.isoformat(),
         )
     return value
 
@@ -194,11 +220,27 @@ def period_end(
     spans: Iterable[Span] = (),
     roll: Roll = "forward",
 ) -> date | datetime:
-    """The last day (or moment) of ``duration`` counted from ``start`` (start excluded)."""
+    """The last day (or moment) of ``duration`` counted from ``start`` (start excluded).
+
+    Raises `InputError` (``date-out-of-range``) if the end would be after 9999-12-31."""
+    with within_dates(start, later=True):
+        return _period_end(start, duration, calendar, spans, roll)
+
+
+def _period_end(
+    start: date | datetime,
+    duration: Duration,
+    calendar: Calendar,
+    spans: Iterable[Span],
+    roll: Roll,
+) -> date | datetime:
     ranges = merge_spans(spans)
     if duration.elapsed:
         if ranges:
-            raise RuleError(f"spans that do not count are not defined for a {duration} period")
+            raise RuleError(
+                f"按 {duration} 计算的期限没有“不计入的时间”",
+                message_en=f"spans that do not count are not defined for a {duration} period",
+            )
         return as_moment(start) + _elapsed(duration)
     day = as_day(start)
     if duration.amount == 0:  # 当场 / 当日 / 同步: the same day
@@ -221,7 +263,16 @@ def period_end(
 def lead_start(
     event: date | datetime, duration: Duration, calendar: Calendar, roll: Roll = "backward"
 ) -> date | datetime:
-    """The latest day (or moment) to act when ``duration`` must precede ``event``."""
+    """The latest day (or moment) to act when ``duration`` must precede ``event``.
+
+    Raises `InputError` (``date-out-of-range``) if that would be before 0001-01-01."""
+    with within_dates(event, later=False):
+        return _lead_start(event, duration, calendar, roll)
+
+
+def _lead_start(
+    event: date | datetime, duration: Duration, calendar: Calendar, roll: Roll
+) -> date | datetime:
     if duration.elapsed:
         return as_moment(event, "event") - _elapsed(duration)
     day = as_day(event, "event")
@@ -241,6 +292,11 @@ def aligned_period_end(day: date, duration: Duration) -> date:
     Used by cadences counted per calendar period ("每年两次", "每季度一次", "每周不少于4条").
     A 3-month period is a quarter; weeks end on Sunday.
     """
+    with within_dates(day, later=True):
+        return _aligned_period_end(day, duration)
+
+
+def _aligned_period_end(day: date, duration: Duration) -> date:
     if duration.unit == "weeks" and duration.amount == 1:
         return day + timedelta(days=6 - day.weekday())
     if duration.unit == "days" and duration.amount == 1:
@@ -251,4 +307,7 @@ def aligned_period_end(day: date, duration: Duration) -> date:
         return first_next - timedelta(days=1)
     if duration.unit == "years" and duration.amount == 1:
         return date(day.year, 12, 31)
-    raise RuleError(f"{duration} is not a calendar period a cadence can be aligned to")
+    raise RuleError(
+        f"{duration} 不是可以按自然周期对齐的期间",
+        message_en=f"{duration} is not a calendar period a cadence can be aligned to",
+    )

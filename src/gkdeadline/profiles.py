@@ -21,7 +21,6 @@ import json.decoder
 import json.scanner
 import re
 import threading
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,9 +32,9 @@ from typing import Any, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from gkdeadline.calendar import Calendar, YearSchedule, region_key
-from gkdeadline.errors import GkDeadlineError, ProfileError, RuleError
+from gkdeadline.errors import GkDeadlineError, ProfileError, RuleError, validation_reason
 from gkdeadline.rules import Deadline, Rule
-from gkdeadline.userfiles import read_utf8
+from gkdeadline.userfiles import loads_toml, read_utf8
 
 NATIONAL = "national"
 T = TypeVar("T")
@@ -333,10 +332,11 @@ def _expand_rules(pf: ProfileFile, origin: str) -> tuple[Rule, ...]:
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"]) or "rule"
+            zh, en = validation_reason(err)
             raise ProfileError(
-                f"{origin}：rules[{i}]（{name}）.{field}：{err['msg']}",
+                f"{origin}：rules[{i}]（{name}）.{field}：{zh}",
                 code="profile-invalid",
-                message_en=f"{origin}: rules[{i}] ({name}): {field}: {err['msg']}",
+                message_en=f"{origin}: rules[{i}] ({name}): {field}: {en}",
                 field=f"rules[{i}].{field}",
             ) from None
     return tuple(out)
@@ -386,6 +386,8 @@ def _find_rule(profile: Profile, rule_id: str) -> Rule | None:
 
 
 MAX_PROFILE_BYTES = 2_000_000  # a profile file larger than this is refused (documented)
+MAX_PROFILE_RULES = 10_000  # a profile with more rules is refused (the largest built-in has 47)
+MAX_PROFILE_ERRORS = 20  # validation stops after this many problems (3 are shown)
 
 
 def parse_profile(text: str, fmt: str, origin: str) -> ProfileSpec:
@@ -398,11 +400,9 @@ def parse_profile(text: str, fmt: str, origin: str) -> ProfileSpec:
         )
     try:
         if fmt == "toml":
-            raw: Any = tomllib.loads(text)
+            raw: Any = loads_toml(text, lambda zh, en: _profile_error(origin, zh, en))
         else:
             raw = strict_json(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _profile_error(origin, f"不是有效的 TOML：{exc}", f"not valid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
         raise _profile_error(
             origin,
@@ -413,20 +413,23 @@ def parse_profile(text: str, fmt: str, origin: str) -> ProfileSpec:
         raise _profile_error(origin, "嵌套层数过深", "nested too deeply") from None
     except ValueError as exc:  # duplicate keys
         raise _profile_error(origin, str(exc), str(exc)) from None
-    try:
-        pf = ProfileFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors()[:3]:
+    pf, errors, stopped = _validate_file(raw, origin)
+    if pf is None:
+        problems, problems_en = [], []
+        for err in errors[:3]:
             loc = tuple(err["loc"])
             line = locate(text, fmt, loc)
             where = f"（第 {line} 行）" if line else ""
             got = err.get("input")
             shown = f"，实际为 {got!r}" if not isinstance(got, dict | list) else ""
-            problems.append(f"字段 {_field_name(loc, raw)}{where}：{err['msg']}{shown}")
-        more = f"（另有 {exc.error_count() - 3} 处）" if exc.error_count() > 3 else ""
-        msg = "；".join(problems) + more
-        raise _profile_error(origin, msg, msg) from None
+            zh, en = validation_reason(err)
+            name = _field_name(loc, raw)
+            problems.append(f"字段 {name}{where}：{zh}{shown}")
+            problems_en.append(f"field {name}{f' (line {line})' if line else ''}: {en}")
+        extra = len(errors) - 3
+        more = f"（另有 {extra} 处{'以上' if stopped else ''}）" if extra > 0 else ""
+        more_en = f" ({extra}{' or more' if stopped else ''} more)" if extra > 0 else ""
+        raise _profile_error(origin, "；".join(problems) + more, "; ".join(problems_en) + more_en)
     if pf.region is not None:
         try:
             region = region_key(pf.region)
@@ -452,6 +455,46 @@ def parse_profile(text: str, fmt: str, origin: str) -> ProfileSpec:
         origin=origin,
         overdue_threshold=pf.seriously_overdue_workdays,
     )
+
+
+def _validate_file(raw: Any, origin: str) -> tuple[ProfileFile | None, list[Any], bool]:
+    """The validated file, or its first problems (pydantic's error dicts, at most
+    :data:`MAX_PROFILE_ERRORS`) and whether validation stopped before the end.
+
+    Rules are validated one by one so that a file of 10,000 broken rules costs the first few, not
+    a list of every missing field of every rule; more than :data:`MAX_PROFILE_RULES` rules are
+    refused before any is looked at."""
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    if not isinstance(rules, list):
+        try:
+            return ProfileFile.model_validate(raw), [], False
+        except ValidationError as exc:
+            return None, exc.errors()[:MAX_PROFILE_ERRORS], exc.error_count() > MAX_PROFILE_ERRORS
+    if len(rules) > MAX_PROFILE_RULES:
+        raise _profile_error(
+            origin,
+            f"rules 有 {len(rules):,} 条规则，超过上限 {MAX_PROFILE_RULES:,}；请把规则分到几个档案中"
+            "（用 include 引用）",
+            f"'rules' has {len(rules):,} rules, more than the limit {MAX_PROFILE_RULES:,}; split"
+            " them over several profiles (joined with 'include')",
+            "rules",
+        )
+    errors: list[Any] = []
+    try:
+        ProfileFile.model_validate({**raw, "rules": []})
+    except ValidationError as exc:
+        errors += exc.errors()[:MAX_PROFILE_ERRORS]
+    entries: list[Any] = []
+    for i, entry in enumerate(rules):
+        if len(errors) >= MAX_PROFILE_ERRORS:
+            return None, errors[:MAX_PROFILE_ERRORS], True
+        try:
+            entries.append(RuleEntry.model_validate(entry))
+        except ValidationError as exc:
+            errors += [{**e, "loc": ("rules", i, *e["loc"])} for e in exc.errors()]
+    if errors:
+        return None, errors[:MAX_PROFILE_ERRORS], len(errors) > MAX_PROFILE_ERRORS
+    return ProfileFile.model_validate({**raw, "rules": entries}), [], False
 
 
 def strict_json(text: str) -> Any:
@@ -797,7 +840,10 @@ def _builtin_catalogue() -> Catalogue:
             if all(r in built for r in (*s.include, *([s.fallback_id] if s.fallback_id else [])))
         ]
         if not ready:
-            raise ProfileError(f"built-in profiles refer to each other in a cycle: {list(pending)}")
+            raise ProfileError(
+                f"内置档案相互引用成环：{list(pending)}",
+                message_en=f"built-in profiles refer to each other in a cycle: {list(pending)}",
+            )
         for s in ready:
             built[s.id] = cat.resolve(s)
             del pending[s.id]

@@ -45,7 +45,7 @@ from gkdeadline.periods import (
     lead_start,
     period_end,
 )
-from gkdeadline.timeconv import parse_iso_date, to_moment
+from gkdeadline.timeconv import parse_iso_date, to_moment, within_dates
 
 Kind = Literal[
     "period",
@@ -401,28 +401,46 @@ class Rule(BaseModel):
         span_list = tuple(spans)
         if check_in_force and not self.in_force(day):
             raise RuleError(
-                f"{self.id} is not in force on {day.isoformat()} (in force {self.effective_text()})"
+                f"{self.id} 在 {day.isoformat()} 不施行（施行期间：{self.effective_text()}）",
+                message_en=f"{self.id} is not in force on {day.isoformat()}"
+                f" (in force {self.effective_text()})",
+                rule_id=self.id,
+                field="start",
+                value=day.isoformat(),
             )
         if self.kind in UNDATED_KINDS:
-            raise RuleError(_no_date_message(self))
+            zh, en = _no_date_message(self)
+            raise RuleError(zh, message_en=en, rule_id=self.id)
         if self.kind == "deadline":
             assert self.deadline is not None
             return Deadline(self, moment, self.deadline, "due", (), False)
         if self.kind == "fixed_date":
             assert self.fixed_date is not None
             m, d = (int(x) for x in self.fixed_date.split("-"))
-            return Deadline(self, moment, date(day.year + self.year_offset, m, d), "due", (), False)
+            with within_dates(day, later=self.year_offset >= 0):
+                fixed = date(day.year + self.year_offset, m, d)
+            return Deadline(self, moment, fixed, "due", (), False)
         dur = self.duration
         assert dur is not None
         if self.kind == "extension" and amount is not None:
             if not 0 < amount <= dur.amount:
                 raise RuleError(
-                    f"{self.id}: an extension of {amount} is outside 1…{dur.amount}"
-                    f" ({self.limit_text()}, {self.article})"
+                    f"{self.id}：延长 {amount} 不在 1～{dur.amount} 之内（{self.limit_text()}，"
+                    f"{self.article}）",
+                    message_en=f"{self.id}: an extension of {amount} is outside 1…{dur.amount}"
+                    f" ({self.limit_text()}, {self.article})",
+                    rule_id=self.id,
+                    field="amount",
+                    value=amount,
                 )
             dur = Duration(amount=amount, unit=dur.unit)
         elif amount is not None:
-            raise RuleError(f"{self.id} is not an extension; 'amount' does not apply")
+            raise RuleError(
+                f"{self.id} 不是延长期限的规则，不能给出 amount",
+                message_en=f"{self.id} is not an extension; 'amount' does not apply",
+                rule_id=self.id,
+                field="amount",
+            )
         if self.kind == "lead_time":
             result = lead_start(moment, dur, cal, self.default_roll())
             return Deadline(self, moment, result, "latest_start", (), _projected(cal, result, day))
@@ -550,23 +568,29 @@ def parse_start(value: date | datetime | str) -> date | datetime:
     )
 
 
-def _no_date_message(rule: Rule) -> str:
+def _no_date_message(rule: Rule) -> tuple[str, str]:
     if rule.kind == "standing":
         return (
+            f"{rule.id} 是常设要求（{rule.limit_text()}：{rule.quote}），没有可以计算的期限",
             f"{rule.id} is a standing requirement ({rule.limit_text()}: {rule.quote}); it has no"
-            " deadline to compute"
+            " deadline to compute",
         )
     if rule.kind == "precondition":
         return (
+            f"{rule.id} 规定必须先进行的程序（{rule.article}：{rule.quote}），本身没有期限",
             f"{rule.id} states a step that must come first ({rule.article}: {rule.quote}); it has"
-            " no deadline of its own"
+            " no deadline of its own",
         )
     if rule.kind == "receipt":
         return (
+            f"{rule.id} 规定期限从哪一天起算（{rule.article}），本身不是期限；请用案件引擎"
+            "（gkdeadline case），给出 received 事件及其提交方式",
             f"{rule.id} fixes when a period starts ({rule.article}), not a deadline; use the case"
-            " engine (gkdeadline case) with a 'received' event and its channel"
+            " engine (gkdeadline case) with a 'received' event and its channel",
         )
     return (
+        f"{rule.id}：这一期限由行政机关自行确定（{rule.article}）；请在案件中记为 delay_set 事件，"
+        "写明 until 日期",
         f"{rule.id}: the agency sets this limit itself ({rule.article}); record it as a"
-        " 'delay_set' event with its 'until' date in the case"
+        " 'delay_set' event with its 'until' date in the case",
     )

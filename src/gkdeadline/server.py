@@ -37,7 +37,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, WithJsonSchema, model_validator
 
-from gkdeadline.errors import GkDeadlineError, InputError, MissingDependencyError
+from gkdeadline.errors import GkDeadlineError, InputError, MissingDependencyError, validation_reason
 
 try:
     from fastapi import FastAPI, Path, Query, Request
@@ -349,30 +349,6 @@ class NoticeOut(BaseModel):
 # ----------------------------------------------------------------------------- errors
 
 
-_ZH = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "没有这个字段",
-    "int_parsing": "不是整数",
-    "int_type": "不是整数",
-    "int_from_float": "不是整数",
-    "bool_parsing": "不是布尔值（true 或 false）",
-    "bool_type": "不是布尔值（true 或 false）",
-    "string_type": "不是字符串",
-    "list_type": "不是数组",
-    "dict_type": "不是对象",
-    "model_type": "不是对象",
-    "model_attributes_type": "不是对象",
-    "json_invalid": "请求体不是有效的 JSON",
-    "too_long": "项数超过上限",
-    "string_too_long": "超过长度上限",
-    "too_short": "不能为空",
-    "string_too_short": "不能为空",
-    "literal_error": "不是可用的值",
-    "greater_than_equal": "太小",
-    "less_than_equal": "太大",
-}
-
-
 def _payload(
     code: str, zh: str, en: str, *, field: str | None = None, value: object = None
 ) -> dict[str, object]:
@@ -388,10 +364,7 @@ def _request_invalid(exc: RequestValidationError) -> dict[str, object]:
     loc = [str(p) for p in err.get("loc", ())]
     where = ".".join(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc) or "body"
     kind = str(err.get("type", ""))
-    msg = str(err.get("msg", ""))
-    if kind.startswith("value_error") and msg.startswith("Value error, "):
-        msg = msg.removeprefix("Value error, ")
-    reason = _ZH.get(kind, msg)
+    reason, msg = validation_reason(err)
     more = f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""
     place = (loc[0] + " ") if loc and loc[0] in ("query", "path") else ""
     if kind == "json_invalid":

@@ -66,8 +66,11 @@ def covered_dates(
         known = known[known <= hi]
     if len(known) == 0:
         raise InputError(
-            f"no day between {min_value} and {max_value} (margin {margin}) is known to the"
-            f" calendar {cal!r}; widen the range or load the missing schedules"
+            f"{min_value} 至 {max_value}（留出 {margin} 日）之间没有日历已知的日子（{cal!r}）；"
+            "请放宽范围或载入缺少的安排",
+            code="input-invalid",
+            message_en=f"no day between {min_value} and {max_value} (margin {margin}) is known to"
+            f" the calendar {cal!r}; widen the range or load the missing schedules",
         )
     first = ix.first_ordinal
     positions = known.tolist()

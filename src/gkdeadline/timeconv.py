@@ -16,11 +16,13 @@ Errors are `InputError` with code ``date-invalid`` naming the value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gkdeadline.errors import InputError
+from gkdeadline.errors import GkDeadlineError, InputError
 
 CHINA = ZoneInfo("Asia/Shanghai")  # the offices' clock, whatever the server's timezone
 # YYYY-MM-DD, then T or a space, HH:MM[:SS[.ffffff]], and an optional offset or Z
@@ -123,3 +125,41 @@ def today(now: datetime | None = None) -> date:
     """Today's date in China — the default "as of" everywhere. A server on UTC would otherwise
     be a day behind from 00:00 to 08:00 Beijing time. ``now`` (timezone-aware) is for tests."""
     return (now or datetime.now(CHINA)).astimezone(CHINA).date()
+
+
+def beyond_dates(start: date | datetime | None, later: bool) -> InputError:
+    """The error for a computation that needs a day after 9999-12-31 (``later``) or before
+    0001-01-01: no calendar, and no ``datetime.date``, has one. Code ``date-out-of-range``."""
+    edge = " 9999-12-31 之后" if later else " 0001-01-01 之前"
+    edge_en = "after 9999-12-31" if later else "before 0001-01-01"
+    shown = start.isoformat() if start is not None else None
+    origin = f"从 {shown} 起算，" if shown else ""
+    origin_en = f"counting from {shown}, " if shown else ""
+    return InputError(
+        f"{origin}计算需要{edge}的日期，超出了可以表示的日期范围（0001-01-01 至 9999-12-31），"
+        "没有日历能覆盖；请检查日期是否写错",
+        code="date-out-of-range",
+        message_en=(
+            f"{origin_en}the computation needs a day {edge_en}, outside the dates that exist"
+            " (0001-01-01 to 9999-12-31); check the date"
+        ),
+        field="date",
+        value=shown,
+    )
+
+
+@contextmanager
+def within_dates(start: date | datetime | None, later: bool = True) -> Iterator[None]:
+    """Date arithmetic that runs past 9999-12-31 (or before 0001-01-01) raises
+    :func:`beyond_dates` instead of Python's ``OverflowError`` / ``ValueError``."""
+    try:
+        yield
+    except GkDeadlineError:
+        raise
+    except OverflowError:
+        raise beyond_dates(start, later) from None
+    except ValueError as exc:  # date(10000, 1, 1), relativedelta past 9999, fromordinal(0)
+        text = str(exc)
+        if not re.fullmatch(r"year -?\d+ is out of range|ordinal must be >= 1", text):
+            raise
+        raise beyond_dates(start, later) from None

@@ -43,7 +43,7 @@ from gkdeadline.errors import (
     ProjectedCalendarWarning,
     ScheduleError,
 )
-from gkdeadline.timeconv import to_date
+from gkdeadline.timeconv import beyond_dates, to_date
 
 T = TypeVar("T")
 
@@ -53,6 +53,7 @@ PROJECTION_HORIZON = 5  # default: project this many years past the last known n
 
 # Shared by equal calendars (same region, projection and loaded schedules); oldest dropped first.
 _CACHE_SIZE = 32
+_LAST_ORDINAL = date.max.toordinal()  # 9999-12-31
 _INDEXES: dict[tuple[object, ...], WorkdayIndex] = {}
 _ENTRIES: dict[tuple[object, ...], dict[date, tuple[DayEntry, YearSchedule]]] = {}
 
@@ -120,7 +121,13 @@ def as_int(value: object, what: str = "n") -> int:
         return value
     if isinstance(value, Integral) and not isinstance(value, bool):
         return int(value)
-    raise InputError(f"{what} {value!r} is not a whole number of days")
+    raise InputError(
+        f"{what} {value!r} 不是整数天数",
+        code="input-invalid",
+        message_en=f"{what} {value!r} is not a whole number of days",
+        field=what,
+        value=repr(value),
+    )
 
 
 @dataclass(frozen=True)
@@ -213,7 +220,12 @@ class Calendar:
         self._base = None if national is None else tuple(national)
         for s in self._base or ():
             if s.region is not None:
-                raise InputError(f"schedule {s.label()} is regional; national= takes national ones")
+                raise InputError(
+                    f"安排 {s.label()} 是地区安排；national= 只接受全国安排",
+                    code="input-invalid",
+                    message_en=f"schedule {s.label()} is regional; national= takes national ones",
+                    field="national",
+                )
         base = official_schedules() if self._base is None else self._base
         by_year: dict[int, YearSchedule] = {s.year: s for s in base}
         regional: dict[int, YearSchedule] = (
@@ -224,13 +236,20 @@ class Calendar:
                 by_year[s.year] = s
             elif self._region is None:
                 raise InputError(
-                    f"schedule {s.label()} is regional ({s.region}); use Calendar(region="
-                    f"{s.region!r}) to apply it"
+                    f"安排 {s.label()} 是地区安排（{s.region}）；请用 Calendar(region={s.region!r})"
+                    " 使用它",
+                    code="input-invalid",
+                    message_en=f"schedule {s.label()} is regional ({s.region}); use"
+                    f" Calendar(region={s.region!r}) to apply it",
+                    field="schedules",
                 )
             elif region_key(s.region) != self._region:  # a file may say 宁夏 or Ningxia
                 raise InputError(
-                    f"schedule {s.label()} is for region {s.region!r}, not for this calendar's"
-                    f" region {self._region!r}"
+                    f"安排 {s.label()} 属于地区 {s.region!r}，不是这个日历的地区 {self._region!r}",
+                    code="input-invalid",
+                    message_en=f"schedule {s.label()} is for region {s.region!r}, not for this"
+                    f" calendar's region {self._region!r}",
+                    field="schedules",
                 )
             else:
                 regional[s.year] = replace(s, region=self._region)
@@ -398,9 +417,14 @@ class Calendar:
     # ------------------------------------------------------------------ errors and warnings
 
     def coverage_error(self, i: int) -> CalendarCoverageError:
-        """The error for day index ``i`` (relative to the index's first day) being unknown."""
-        d = date.fromordinal(self._index.first_ordinal + i)
-        return self.coverage_error_for(d)
+        """The error for day index ``i`` (relative to the index's first day) being unknown.
+
+        Raises `InputError` (``date-out-of-range``) if that day is before 0001-01-01 or after
+        9999-12-31: no schedule can be loaded for it."""
+        ordinal = self._index.first_ordinal + i
+        if not 1 <= ordinal <= _LAST_ORDINAL:
+            raise beyond_dates(None, ordinal > _LAST_ORDINAL)
+        return self.coverage_error_for(date.fromordinal(ordinal))
 
     def coverage_error_for(self, d: date) -> CalendarCoverageError:
         y = d.year

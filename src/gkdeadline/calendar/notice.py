@@ -134,9 +134,7 @@ def _quote(where: str, sentence: str) -> str:
 
 
 def _fail(where: str, sentence: str, zh: str, en: str) -> NoticeError:
-    return NoticeError(
-        f"{_quote(where, sentence)}：{zh}（{en}）", sentence=sentence.strip(), message_en=en
-    )
+    return NoticeError(f"{_quote(where, sentence)}：{zh}", sentence=sentence.strip(), message_en=en)
 
 
 def _md(d: date) -> str:
@@ -774,6 +772,12 @@ def _issued(paragraphs: Iterable[_Paragraph]) -> date | None:
     return None
 
 
+# The years a notice can be for: the notice for Y may arrange days from (Y-1)-12-29 to Y-12-31,
+# and dates end with 9999-12-31
+FIRST_NOTICE_YEAR = 2
+LAST_NOTICE_YEAR = 9999
+
+
 def read_notice(text: str, *, year: int | None = None) -> Notice:
     """Read a notice (plain text or the gov.cn HTML page) without applying it to anything.
 
@@ -800,13 +804,24 @@ def read_notice(text: str, *, year: int | None = None) -> Notice:
             sentence=title or "",
             message_en=f"the notice is about {written_year}, not {year}",
         )
-    the_year = year or written_year
+    the_year = year if year is not None else written_year
     if the_year is None:
         raise NoticeError(
             "无法确定通知的年份：标题和导语中都没有写明年份，请指定 year"
             "（the notice's year is in neither its title nor its opening; pass year=）",
             sentence="",
             message_en="the notice's year is in neither its title nor its opening; pass year=",
+        )
+    if not FIRST_NOTICE_YEAR <= the_year <= LAST_NOTICE_YEAR:
+        # the notice for Y may arrange days from (Y-1)-12-29 on: both years must be real ones
+        said = "指定的 year" if year is not None else "通知写的年份"
+        raise NoticeError(
+            f"{said} {the_year} 不在可读取的范围（{FIRST_NOTICE_YEAR}–{LAST_NOTICE_YEAR}）内"
+            f"（the notice's year {the_year} is outside {FIRST_NOTICE_YEAR}–{LAST_NOTICE_YEAR}）",
+            sentence=title or "",
+            message_en=(
+                f"the notice's year {the_year} is outside {FIRST_NOTICE_YEAR}–{LAST_NOTICE_YEAR}"
+            ),
         )
 
     default_name = _title_festival(title) if kind == "supplement" else None

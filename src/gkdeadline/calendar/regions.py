@@ -60,7 +60,13 @@ def region_key(name: str) -> str:
     key = _ALIASES.get(name.strip(), name.strip().lower())
     if key not in REGIONS:
         known = ", ".join(f"{k} ({r.name})" for k, r in REGIONS.items())
-        raise InputError(f"unknown region {name!r}; known regions: {known}")
+        raise InputError(
+            f"没有地区 {name!r}；可用的地区：{known}",
+            code="input-invalid",
+            message_en=f"unknown region {name!r}; known regions: {known}",
+            field="region",
+            value=name,
+        )
     return key
 
 

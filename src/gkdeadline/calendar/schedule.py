@@ -27,19 +27,21 @@ Two file formats are read:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from gkdeadline.errors import ScheduleError
-from gkdeadline.userfiles import read_utf8
+from gkdeadline.errors import ScheduleError, validation_reason
+from gkdeadline.userfiles import loads_toml, read_utf8
 
 # The first day of year Y-1 that the State Council's notice for year Y may rearrange.
 DECEMBER_REACH = (12, 29)
 
 Status = Literal["official", "loaded", "projected"]
+
+# A schedule file larger than this is refused (a year's notice is a few kilobytes; documented)
+MAX_SCHEDULE_BYTES = 1_000_000
 
 _WEEKDAY_ZH = "一二三四五六日"
 
@@ -93,25 +95,38 @@ class YearSchedule:
 def _validate(s: YearSchedule) -> None:
     if not 1949 < s.year < 2200:
         raise ScheduleError(
-            f"schedule year {s.year} is not a plausible year; check the 'year' field"
+            f"安排的年份 {s.year} 不可信（应在 1950～2199 之间）；请检查 year 字段",
+            message_en=f"schedule year {s.year} is not a plausible year; check the 'year' field",
+            field="year",
+            value=s.year,
         )
     last = date(s.year, 12, 31)
     seen: dict[date, DayEntry] = {}
     offs = {e.day for e in s.entries if e.off}
     for e in s.entries:
-        where = f"entry {e.name!r} {e.day.isoformat()} ({weekday_zh(e.day)}) in {s.source}"
+        where = f"{s.source} 中的 {e.name!r} {e.day.isoformat()}（{weekday_zh(e.day)}）"
+        where_en = f"entry {e.name!r} {e.day.isoformat()} in {s.source}"
         if not s.first_day <= e.day <= last:
-            reach = (
-                f" (a national schedule for {s.year} may also arrange"
-                f" {s.first_day.isoformat()} … {s.year - 1}-12-31)"
-                if s.region is None
-                else ""
+            reach, reach_en = "", ""
+            if s.region is None:
+                reach = f"（全国安排还可以安排 {s.first_day.isoformat()} 至 {s.year - 1}-12-31）"
+                reach_en = (
+                    f" (a national schedule for {s.year} may also arrange"
+                    f" {s.first_day.isoformat()} … {s.year - 1}-12-31)"
+                )
+            raise ScheduleError(
+                f"{where}：日期不在 {s.year} 年之内{reach}",
+                message_en=f"{where_en}: the date is outside year {s.year}{reach_en}",
+                field="date",
+                value=e.day.isoformat(),
             )
-            raise ScheduleError(f"{where}: the date is outside year {s.year}{reach}")
         if e.day in seen:
             raise ScheduleError(
-                f"{where}: the date is listed twice (also as {seen[e.day].name!r});"
-                " list each date once"
+                f"{where}：这一天列了两次（另一处为 {seen[e.day].name!r}）；每个日期只列一次",
+                message_en=f"{where_en}: the date is listed twice (also as"
+                f" {seen[e.day].name!r}); list each date once",
+                field="date",
+                value=e.day.isoformat(),
             )
         seen[e.day] = e
         # A makeup working day on Monday-Friday changes nothing and usually means a mistyped
@@ -154,7 +169,23 @@ def _expand(item: str | date) -> list[date]:
 def _pydantic_message(exc: Any, source: str) -> str:
     first = exc.errors()[0]
     loc = ".".join(str(p) for p in first["loc"])
-    return f"{source}: field {loc!r}: {first['msg']} (got {first.get('input')!r})"
+    zh, _en = validation_reason(first)
+    return f"{source}：字段 {loc!r}：{zh}（值为 {first.get('input')!r}）"
+
+
+def _check_size(text: str, source: str) -> None:
+    if len(text) > MAX_SCHEDULE_BYTES:
+        raise ScheduleError(
+            f"{source}：放假安排文件有 {len(text):,} 个字符，超过上限 {MAX_SCHEDULE_BYTES:,}（一年的"
+            f"安排只有几千字节）/ {source}: the schedule file has {len(text):,} characters, more"
+            f" than the limit {MAX_SCHEDULE_BYTES:,}",
+            message_en=(
+                f"{source}: the schedule file has {len(text):,} characters, more than the limit"
+                f" {MAX_SCHEDULE_BYTES:,} (a year's schedule is a few kilobytes)"
+            ),
+            field="path",
+            value=source,
+        )
 
 
 def parse_holiday_cn(
@@ -162,6 +193,8 @@ def parse_holiday_cn(
 ) -> YearSchedule:
     """Parse holiday-cn JSON text into a schedule (``status='loaded'``)."""
     from pydantic import ValidationError
+
+    _check_size(text, source)
 
     from gkdeadline.calendar.schedule_files import HolidayCnFile
 
@@ -171,9 +204,12 @@ def parse_holiday_cn(
         raise ScheduleError(_pydantic_message(exc, source)) from None
     if not raw.days and region is None:
         raise ScheduleError(
-            f"{source}: the schedule for {raw.year} lists no days. holiday-cn publishes an empty"
-            " file until the State Council notice is out, so nothing was loaded; wait for the"
-            " notice or use the provisional projection"
+            f"{source}：{raw.year} 年的安排没有列出任何日期（国务院通知发布之前 holiday-cn 的文件是"
+            "空的），未载入；请等通知发布，或使用预测（--projection）",
+            message_en=f"{source}: the schedule for {raw.year} lists no days. holiday-cn publishes"
+            " an empty file until the State Council notice is out, so nothing was loaded; wait for"
+            " the notice or use the provisional projection",
+            field="days",
         )
     entries = tuple(DayEntry(d.date, d.name, d.isOffDay) for d in raw.days)
     papers = tuple(raw.papers)
@@ -189,10 +225,10 @@ def parse_toml(
     override: bool = False,
 ) -> YearSchedule:
     """Parse gkdeadline's TOML schedule format (``status='loaded'`` unless built in)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScheduleError(f"{source}: not valid TOML: {exc}") from None
+    _check_size(text, source)
+    data = loads_toml(
+        text, lambda zh, en: ScheduleError(f"{source}：{zh}", message_en=f"{source}: {en}")
+    )
     from pydantic import ValidationError
 
     from gkdeadline.calendar.schedule_files import TomlFile
@@ -203,7 +239,11 @@ def parse_toml(
         raise ScheduleError(_pydantic_message(exc, source)) from None
     if raw.region is not None and region is not None and raw.region != region:
         raise ScheduleError(
-            f"{source}: the file says region = {raw.region!r} but it was loaded for {region!r}"
+            f"{source}：文件写的是 region = {raw.region!r}，却作为 {region!r} 的安排载入",
+            message_en=f"{source}: the file says region = {raw.region!r} but it was loaded for"
+            f" {region!r}",
+            field="region",
+            value=raw.region,
         )
     entries: list[DayEntry] = []
     for h in raw.holiday:
@@ -211,7 +251,11 @@ def parse_toml(
         entries += [DayEntry(d, h.name, False) for item in h.work for d in _expand(item)]
     reg = raw.region if raw.region is not None else region
     if not entries and reg is None:
-        raise ScheduleError(f"{source}: the national schedule for {raw.year} lists no days")
+        raise ScheduleError(
+            f"{source}：{raw.year} 年的全国安排没有列出任何日期",
+            message_en=f"{source}: the national schedule for {raw.year} lists no days",
+            field="holiday",
+        )
     return YearSchedule(
         raw.year, tuple(entries), raw.notice, reg, status, override=override or raw.override
     )
@@ -228,13 +272,16 @@ def load_schedule(
     the bad entry.
     """
     p = Path(path)
-    text = read_utf8(p, "schedule", ScheduleError)
+    text = read_utf8(p, "schedule", ScheduleError, max_bytes=4 * MAX_SCHEDULE_BYTES)
     if p.suffix.lower() == ".json":
         return parse_holiday_cn(text, str(p), region, override)
     if p.suffix.lower() == ".toml":
         return parse_toml(text, str(p), region, override=override)
     raise ScheduleError(
-        f"schedule file {p}: unknown format; use a .json (holiday-cn) or .toml file"
+        f"安排文件 {p}：不认识的格式；请使用 .json（holiday-cn）或 .toml 文件",
+        message_en=f"schedule file {p}: unknown format; use a .json (holiday-cn) or .toml file",
+        field="path",
+        value=str(p),
     )
 
 

@@ -1,0 +1,126 @@
+"""batch.cases computes a table a chunk of rows at a time, through the one-row layout
+(``one_row_wide`` → ``compute_wide``): the same answers as the long form (``one_row_long`` →
+``compute_long``) and the same whatever the chunk size, with messages, strict checks, bad rows,
+several profiles and unpublished years; and the Arrow columns are the schema users see."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gkdeadline import batch_cases
+from gkdeadline.batch_cases import (
+    OUTPUT_COLUMNS,
+    attach,
+    cases,
+    compute_long,
+    compute_wide,
+    one_row_long,
+    one_row_wide,
+)
+from tests.test_batch_cases import rows
+
+AS_OF = date(2026, 11, 23)
+
+
+def _table(sample: list[dict[str, Any]]) -> pa.Table:
+    cols = sorted({k for r in sample for k in r})
+    return pa.table({c: pa.array([r.get(c) for r in sample]) for c in cols})
+
+
+def _spoil(t: pa.Table, every: int) -> pa.Table:
+    """Every ``every``-th channel misspelt and every ``every``-th date unreadable: error rows."""
+    if "channel" not in t.column_names:
+        return t
+    channel = t.column("channel").to_pylist()
+    for i in range(0, len(channel), every):
+        channel[i] = " in_person" if i % 2 else "walk-in"
+    return t.set_column(t.column_names.index("channel"), "channel", pa.array(channel, pa.string()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(rows(), min_size=1, max_size=40),
+    st.integers(-30, 150),
+    st.sampled_from([1, 2, 3, 7]),
+    st.sampled_from([{}, {"messages": True}, {"strict": True}, {"projection": True}]),
+)
+def test_chunks_and_layouts_agree(
+    sample: list[dict[str, Any]], offset: int, chunk: int, kw: dict[str, Any]
+) -> None:
+    as_of = sample[0]["received"] + timedelta(days=offset)
+    t = _spoil(_table(sample), 5)
+    whole = cases(t, as_of=as_of, **kw)
+    saved = batch_cases.CHUNK_ROWS
+    try:
+        batch_cases.CHUNK_ROWS = chunk
+        chunked = cases(t, as_of=as_of, **kw)
+    finally:
+        batch_cases.CHUNK_ROWS = saved
+    assert chunked.equals(whole)
+    longform = attach(t, compute_long(one_row_long(t, "national"), as_of=as_of, **kw))
+    assert longform.equals(whole)
+    wide = one_row_wide(t, "national")
+    again = attach(t, compute_wide(wide, as_of=as_of, **kw))
+    assert again.equals(whole)
+    assert compute_wide(wide, as_of=as_of, **kw).error.tolist() == whole["error"].to_pylist()
+
+
+def test_output_schema_and_a_table_of_many_chunks() -> None:
+    n = 3 * batch_cases.CHUNK_ROWS + 5
+    received = [date(2024, 1, 1) + timedelta(days=i % 700) for i in range(n)]
+    t = pa.table(
+        {
+            "received": pa.array(received, pa.date32()),
+            "channel": pa.array(["in_person" if i % 9 else "post" for i in range(n)]),
+            "answered": pa.array(
+                [d + timedelta(days=i % 40) if i % 3 else None for i, d in enumerate(received)],
+                pa.date32(),
+            ),
+        }
+    )
+    out = cases(t, as_of=AS_OF)
+    assert out.num_rows == n
+    assert out.schema.names == [*t.column_names, *OUTPUT_COLUMNS]
+    types = {f.name: f.type for f in out.schema}
+    assert types["due"] == pa.date32() and types["status"] == pa.string()
+    assert types["on_time"] == pa.bool_() and types["workdays_late"] == pa.int64()
+    # the same rows computed one at a time
+    for i in (0, 1, n // 2, n - 1):
+        one = cases(t.slice(i, 1), as_of=AS_OF)
+        assert one.to_pylist() == out.slice(i, 1).to_pylist()
+    # all-null columns are real, readable null columns
+    assert out["due_latest"].null_count == n and out["findings_zh"].null_count == n
+    assert out["error"].null_count == n
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "dict"])
+def test_chunked_results_for_every_table_type(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch_cases, "CHUNK_ROWS", 2)
+    data = {
+        "received": ["2026-09-28", "2026-09-28", "bad", "2026-03-25", "2026-02-13"],
+        "channel": ["in_person", "post", "in_person", "online", "in_person"],
+    }
+    if kind == "pandas":
+        import pandas as pd
+
+        table: Any = pd.DataFrame(data)
+    elif kind == "polars":
+        import polars as pl
+
+        table = pl.DataFrame(data)
+    else:
+        table = data
+    out = cases(table, as_of=AS_OF)
+    monkeypatch.setattr(batch_cases, "CHUNK_ROWS", 1000)
+    ref = cases(table, as_of=AS_OF)
+    if kind == "dict":
+        for name in OUTPUT_COLUMNS:
+            assert [str(v) for v in out[name]] == [str(v) for v in ref[name]], name
+    else:
+        assert out.equals(ref)
