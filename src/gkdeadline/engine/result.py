@@ -326,11 +326,7 @@ class CaseResult(_Model):
             tail += f"，逾期 {self.workdays_late} 个工作日"
         if self.on_time is not None:
             basis = "送达" if self.verdict_basis == "delivered" else "作出答复"
-            tail += (
-                f"，按期答复（以{basis}之日计）"
-                if self.on_time
-                else f"，逾期答复（以{basis}之日计）"
-            )
+            tail += f"（以{basis}之日判断）"  # the status already says on time or late
         lines.append(tail + "。")
         lines += [f"假设：{a}" for a in self.due_assumptions]
         for f in self.findings:
