@@ -855,12 +855,7 @@ def replay(
                 nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_FEE_LAPSED, rel, 0, 0)
         # ---------------------------------------------------------------- extension, delay
         elif t == EV_EXTENSION or t == EV_DELAY:
-            if dirty != NO_SPAN:
-                nb, blocks_fl = _rebuild(
-                    cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, dirty
-                )
-                dirty = NO_SPAN
-            flags |= blocks_fl
+            flags |= blocks_fl  # the blocks were re-merged after the previous event
             cur, fl = _due(
                 cum,
                 ords,
@@ -968,12 +963,7 @@ def replay(
                     step_info[k] = I_BY_DELAY
         # ---------------------------------------------------------------- the answer
         elif t == EV_ANSWERED:
-            if dirty != NO_SPAN:
-                nb, blocks_fl = _rebuild(
-                    cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, dirty
-                )
-                dirty = NO_SPAN
-            flags |= blocks_fl
+            flags |= blocks_fl  # the blocks were re-merged after the previous event
             final_due, fl = _due(
                 cum,
                 ords,
