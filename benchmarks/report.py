@@ -629,6 +629,118 @@ def render_eventlog(results: Results) -> str:
     return "\n".join(out) + "\n"
 
 
+# ---------------------------------------------------------------------- bench_files.py
+
+
+@renderer("files")
+def render_files_bench(results: Results) -> str:
+    """``benchmarks/bench_files.py``: ``gkdeadline batch`` on files against pyarrow's floor."""
+    t = results["targets"]
+    out = ["## 批量文件 · `gkdeadline batch` on files", "", machine_line(results), ""]
+    out += table(
+        ["file → file", "rows", "seconds", "rows/s", "pyarrow read + write (floor)",
+         "÷ floor", "÷ CSV run", "peak RSS per row"],
+        "lrrrrrrr",
+        [
+            [
+                f"{r['format']} → {r['format']}",
+                f"{r['rows']:,}",
+                f"{r['seconds']:.2f}",
+                f"{r['rows_per_s']:,.0f}",
+                f"{r['floor_seconds']:.2f} s" if r["floor_seconds"] else "—",
+                times(r["over_floor"]) if r["over_floor"] else "—",
+                times(r["over_csv"]),
+                f"{r['peak_rss_bytes_per_row']:,.0f} B",
+            ]
+            for r in results["rows"]
+        ],
+    )  # fmt: skip
+    over = [r for r in results["rows"] if r["over_floor"]]
+    met = [r["format"] for r in over if r["over_floor"] <= t["over_floor_max"]]
+    missed = [f"{r['format']} {times(r['over_floor'])}" for r in over if r["format"] not in met]
+    jsonl = next(r for r in results["rows"] if r["format"] == "jsonl")
+    out += [
+        "",
+        f"Targets: within {t['over_floor_max']:g}× of the floor —"
+        + (f" met by {', '.join(met)}" if met else "")
+        + (f"{';' if met else ''} not met by {', '.join(missed)}" if missed else "")
+        + f"; JSON Lines within {t['jsonl_over_csv_max']:g}× of CSV —"
+        + (" met" if jsonl["over_csv"] <= t["jsonl_over_csv_max"] else " not met")
+        + f" ({times(jsonl['over_csv'])}).",
+        "",
+        "* *seconds*: `process_file(src, dst)`, what `gkdeadline batch src --out dst` runs: read in"
+        " chunks, compute every case, write a temporary file, count its rows back, fsync, rename.",
+        "* *floor*: a bare pyarrow streaming read and write of the same file (`pyarrow.csv.open_csv`"
+        " → `CSVWriter`; `ParquetFile.iter_batches` → `ParquetWriter`), no computing; JSON Lines"
+        " has no pyarrow writer, so it is compared with the CSV run.",
+        f"* For scale: `batch.cases` alone on the same table in memory takes"
+        f" {results['compute_seconds']:.2f} s — the floor plus the computing is the least a run"
+        " can take.",
+        "* Input: `bench_cases.synthetic` rows (a consultation and an extension each), every value"
+        " text in CSV and JSON Lines, dates as dates in Parquet; every format's output was checked"
+        " equal to `batch.cases` on the same table before timing. Peak RSS: the growth of the"
+        " process's peak resident memory during one run in a fresh, warmed-up process.",
+        f"* Load average {results['load_average'][0]:.2f} before, {results['load_average'][1]:.2f}"
+        " after.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------- bench_dask.py
+
+
+@renderer("dask")
+def render_dask(results: Results) -> str:
+    """``benchmarks/bench_dask.py``: Dask partitions on two workers against one process."""
+    t = results["targets"]
+    m = results["machine"]
+    out = [
+        "## Dask · `dask_cases` on two workers",
+        "",
+        machine_line(results) + f" Dask {m.get('dask')}, distributed {m.get('distributed')}.",
+        "",
+    ]
+    out += table(
+        ["run", "wall s", "cases/s", "speed-up over one process",
+         "CPU per case inside a partition", "÷ one process"],
+        "lrrrrr",
+        [
+            [
+                r["run"],
+                f"{r['wall_s']:.2f}",
+                f"{r['cases_per_s']:,.0f}",
+                times(r["speedup"]),
+                f"{r['partition_cpu_ns_per_case']:.0f} ns",
+                times(r["partition_cpu_over_single"]),
+            ]
+            for r in results["rows"]
+        ],
+    )  # fmt: skip
+    unset = results["rows"][1]
+    out += [
+        "",
+        f"Targets: two workers at least {t['speedup_2_workers_min']:g}× one process —"
+        + (" met" if unset["speedup"] >= t["speedup_2_workers_min"] else " not met")
+        + f" ({times(unset['speedup'])}); CPU per case inside a worker at most"
+        f" {t['partition_cpu_over_single_max']:g}× one process's —"
+        + (" met" if unset["partition_cpu_over_single"] <= t["partition_cpu_over_single_max"]
+           else " not met")
+        + f" ({times(unset['partition_cpu_over_single'])}).",
+        "",
+        f"* {results['cases']:,} cases in {results['partitions']} partitions of"
+        f" {results['rows_per_partition']:,}, each made where it is computed"
+        " (`dask.dataframe.from_map`, text columns as `dd.read_csv(..., dtype=str)` gives them)"
+        " so no data crosses between processes; *one process* computes the same partitions one"
+        " after the other.",
+        "* Cluster: `LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`, warmed up"
+        " (kernels loaded) before timing; wall time of `compute()`. The last row keeps Dask's"
+        " default `MALLOC_TRIM_THRESHOLD_=65536` for the workers (see docs/batch.md).",
+        f"* Load average {results['load_average'][0]:.2f} before, {results['load_average'][1]:.2f}"
+        " after.",
+    ]  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path, help="results files (default: all, sorted)")

@@ -226,7 +226,9 @@ def test_public_functions_match_scalar(cal: Calendar, loops: str) -> None:
         n_projected = sum(want[k][2] for k in idx)
         messages = [str(w.message) for w in caught]
         if n_projected:
-            assert len(messages) == 1 and messages[0].startswith(f"{n_projected} result(s)")
+            assert len(messages) == 1 and messages[0].startswith(
+                f"{n_projected} 个结果用到了推测日期"
+            )
         else:
             assert messages == [], name
         for k in np.flatnonzero(~good)[:40]:

@@ -124,3 +124,21 @@ def test_chunked_results_for_every_table_type(kind: str, monkeypatch: pytest.Mon
             assert [str(v) for v in out[name]] == [str(v) for v in ref[name]], name
     else:
         assert out.equals(ref)
+
+
+def test_findings_beyond_the_first_room_are_all_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The findings buffers start small (a few per case) and are grown when a chunk needs more:
+    the same findings either way."""
+    n = 50
+    t = pa.table(
+        {
+            "received": pa.array([date(2024, 3, 1)] * n, pa.date32()),
+            "channel": pa.array(["in_person"] * n),
+            "extension": pa.array([date(2024, 5, 20)] * n, pa.date32()),
+            "answered": pa.array([date(2024, 9, 2)] * n, pa.date32()),
+        }
+    )
+    ref = cases(t, as_of=AS_OF)
+    assert ref["findings"].to_pylist()[0]  # (findings to keep)
+    monkeypatch.setattr(batch_cases, "_ROOM_PER_CASE", 0)
+    assert cases(t, as_of=AS_OF).equals(ref)

@@ -752,13 +752,18 @@ def test_dask_on_a_local_cluster_matches_pandas() -> None:
         }
     )
     pdf.loc[7, "received"] = "not a date"
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster),
-    ):
-        out = dask_cases(dd.from_pandas(pdf, npartitions=4), as_of=AS_OF).compute()
+    saved_env = dict(os.environ)  # the nanny writes its pre-spawn variables into this process's
+    try:
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster),
+        ):
+            out = dask_cases(dd.from_pandas(pdf, npartitions=4), as_of=AS_OF).compute()
+    finally:  # (a later cluster's workers would inherit MALLOC_TRIM_THRESHOLD_ from it)
+        os.environ.clear()
+        os.environ.update(saved_env)
     ref = cases(pdf, as_of=AS_OF)
     assert out["id"].tolist() == ref["id"].tolist() == pdf["id"].tolist()
     assert out["due"].tolist() == ref["due"].tolist()

@@ -167,7 +167,7 @@ def test_national_replaces_the_built_in_base() -> None:
     assert cal.with_projection(through=2025).add_workdays("2024-12-02", 10) == D(2024, 12, 16)
     assert Calendar(national=through_2024).index is cal.index
     regional = next(iter(Calendar(region="ningxia").schedules()[-1:]))
-    with pytest.raises(InputError, match="regional"):
+    with pytest.raises(InputError, match="地区安排"):
         Calendar(national=[regional])
 
 

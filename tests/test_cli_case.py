@@ -53,10 +53,7 @@ def test_case_text_is_the_chinese_trail(capsys) -> None:
         "2026-03-25 收到申请（当面提交，条例（2019）第三十一条第一项，提交之日）→ 答复期限 20 个工作日"
         "（条例（2019）第三十三条第二款） → 期限 2026-04-23"
     )
-    assert (
-        lines[-1]
-        == "截至 2026-11-23：已按期答复，答复期限 2026-06-03（以作出答复之日判断）。"
-    )
+    assert lines[-1] == "截至 2026-11-23：已按期答复，答复期限 2026-06-03（以作出答复之日判断）。"
 
 
 def test_case_from_stdin(capsys, monkeypatch) -> None:

@@ -2,7 +2,7 @@
 
 The page's blocks are read out of the page (:func:`tests.test_docs_blocks.page_block`), so the
 test runs exactly what a reader copies: connect (with Dask's ``MALLOC_TRIM_THRESHOLD_`` unset for
-the workers), ``dask_cases(...).astype(DATES).to_parquet("checked/")``, read the Parquet back.
+the workers), ``dask_cases(...).to_parquet("checked/")``, read the Parquet back.
 """
 
 from __future__ import annotations
@@ -77,16 +77,9 @@ def test_recipe_on_a_local_cluster(workdir: Path) -> None:
     assert str(back["due"].dtype) == "date32[day][pyarrow]"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=Exception,
-    reason=(
-        "library: batch_cases.attach() gives pandas the date columns as object dtype (Python"
-        " dates), so Dask's metadata has no Arrow type for them and to_parquet raises"
-        " ArrowInvalid; map pa.date32() to pd.ArrowDtype(pa.date32()) in _pandas_types()"
-    ),
-)
 def test_dask_cases_writes_parquet_without_a_cast(workdir: Path) -> None:
     ddf = dd.read_csv("requests-*.csv", dtype=str)
     dask_cases(ddf, as_of=AS_OF).to_parquet("checked/")
-    assert len(pd.read_parquet(workdir / "checked")) == 6
+    back = pd.read_parquet(workdir / "checked")
+    assert len(back) == 6
+    assert str(back["due"].dtype) == "date32[day][pyarrow]"

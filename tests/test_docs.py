@@ -39,10 +39,11 @@ def test_conflict_report_names_the_known_conflicts() -> None:
 
 
 def test_every_documented_event_example_parses_as_its_type() -> None:
-    from gkdeadline.case import EVENT_INFO, EVENT_MODELS, parse_event
+    from gkdeadline.case import parse_event
+    from gkdeadline.events import SPECS
 
-    assert set(EVENT_INFO) == set(EVENT_MODELS)
-    for kind, info in EVENT_INFO.items():
-        assert info.example["type"] == kind
-        assert isinstance(parse_event(info.example), EVENT_MODELS[kind])
-        assert (DOCS / "events" / f"{kind}.md").exists()
+    assert len({s.type for s in SPECS}) == len(SPECS)
+    for spec in SPECS:
+        assert spec.example["type"] == spec.type
+        assert isinstance(parse_event(spec.example), spec.model)
+        assert (DOCS / "events" / f"{spec.type}.md").exists()

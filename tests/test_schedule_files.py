@@ -103,7 +103,7 @@ def test_toml_override_flag_and_cli_override_option(tmp_path, capsys) -> None:
         (
             '{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true},'
             ' {"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}',
-            ["2027-01-01", "twice"],
+            ["2027-01-01", "列了两次"],
         ),
         (
             '{"year": 2027, "days": [{"name": "国庆", "date": "2028-10-01", "isOffDay": true}]}',
@@ -115,7 +115,7 @@ def test_toml_override_flag_and_cli_override_option(tmp_path, capsys) -> None:
         ),
         (
             '{"year": 2027, "days": [{"name": "春节", "date": "2027-02-17", "isOffDay": false}]}',
-            ["2027-02-17", "星期三", "weekday"],
+            ["2027-02-17", "星期三", "调休上班日只会是星期六或星期日"],
         ),
         (
             '{"year": 2027, "days": [{"name": "春节", "date": "2027-02-30", "isOffDay": true}]}',
@@ -127,7 +127,7 @@ def test_toml_override_flag_and_cli_override_option(tmp_path, capsys) -> None:
         ),
         ('{"year": 2027, "days": [{"date": "2027-02-08", "isOffDay": true}]}', ["days.0.name"]),
         ('{"year": "2027", "days": []}', ["year"]),
-        ("{not json", ["Invalid JSON"]),
+        ("{not json", ["不是有效的 JSON"]),
     ],
 )
 def test_holiday_cn_errors_name_the_entry(text: str, fragments: list[str]) -> None:
@@ -156,7 +156,7 @@ def test_holiday_cn_errors_name_the_entry(text: str, fragments: list[str]) -> No
         ),
         ('year = 2027\n[[holiday]]\nname = "a"\noff = ["2027-02-01"]\n', "notice"),
         ('year = 2027\nnotice = "x"\n', "没有列出任何日期"),
-        ("year = = 2027", "not valid TOML"),
+        ("year = = 2027", "不是有效的 TOML"),
     ],
 )
 def test_toml_errors(text: str, fragment: str) -> None:

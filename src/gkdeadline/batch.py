@@ -277,8 +277,8 @@ def _warn_projected(count: int) -> None:
     if count > 0:
         warnings.warn(
             ProjectedCalendarWarning(
-                f"{count} result(s) depend on provisionally projected days"
-                " (no State Council notice yet)"
+                f"{count} 个结果用到了推测日期（国务院办公厅的通知尚未发布）"
+                f"（{count} result(s) depend on provisionally projected days）"
             ),
             stacklevel=3,
         )

@@ -21,7 +21,7 @@ every input row comes out, computed or with its error.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -434,6 +434,43 @@ def _text_codes(col: Any, values: tuple[str, ...] | None) -> tuple[I64, B] | Non
     return codes, valid
 
 
+def _iso_dates(col: Any) -> I64 | None:
+    """A text column whose every value is exactly ``YYYY-MM-DD`` (a real date in 0001–9999) or
+    empty, as days since 1970-01-01 (NAT where empty), in one compiled pass
+    (:func:`gkdeadline.text_scan.iso_days`); None for any other column: :func:`read_dates` then
+    reads it, and says what is wrong with a bad value."""
+    pa = _need_arrow()
+    large = pa.types.is_large_string(col.type)
+    if not (pa.types.is_string(col.type) or large):
+        return None
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    out = np.empty(len(col), dtype=np.int64)
+    at = 0
+    for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+        n = len(chunk)
+        if n == 0:
+            continue
+        _, offsets_buf, data_buf = chunk.buffers()
+        offsets = np.frombuffer(
+            offsets_buf, dtype=np.int64 if large else np.int32, count=chunk.offset + n + 1
+        )[chunk.offset :]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else _NO_BYTES
+        valid = (
+            np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
+            if chunk.null_count
+            else np.ones(n, dtype=np.bool_)
+        )
+        if k.iso_days(data, offsets, valid, NAT, out[at : at + n]):
+            return None
+        at += n
+    return out
+
+
+_NO_BYTES = np.zeros(0, dtype=np.uint8)
+
+
 def read_ints(col: Any, name: str, errors: RowErrors) -> tuple[I64, B]:
     """A column of whole numbers (``20``, ``20.0``, ``"20"``); anything else is an error."""
     pa = _need_arrow()
@@ -536,7 +573,9 @@ def _param_values(
     """The engine codes of one parameter column (and where a value is present)."""
     n = len(col)
     if prm.kind == "date":
-        days = read_dates(col, name, errors)
+        days = _iso_dates(col)  # clean text: one compiled pass
+        if days is None:
+            days = read_dates(col, name, errors)
         return days, days != NAT
     if prm.kind == "number":  # kept for the record, not read by the engine: checked only
         text = read_text(col)
@@ -697,7 +736,9 @@ def one_row_wide(t: Any, default_profile: str) -> Wide:
                         ),
                     )
             continue
-        d = read_dates(t.column(spec.date_column), spec.date_column, errors)
+        d = _iso_dates(t.column(spec.date_column))  # clean text: one compiled pass
+        if d is None:
+            d = read_dates(t.column(spec.date_column), spec.date_column, errors)
         has = d != NAT
         slots: dict[int, I64] = {}  # the engine parameters given (the others are NONE)
         slot_dates: dict[int, B] = {}
@@ -1014,11 +1055,11 @@ class Outputs:
                 return _null_array(kind, n, zeros)
             return pa.array(v, type=kind, mask=none if none.any() else None)
         if name == "on_time":
-            v = self.on_time
-            none = v < 0
+            flag = self.on_time
+            none = flag < 0
             if none.all():
                 return _null_array(kind, n, zeros)
-            return pa.array(v == 1, type=kind, mask=none if none.any() else None)
+            return pa.array(flag == 1, type=kind, mask=none if none.any() else None)
         if name == "status":
             return _take_text(list(STATUSES), self.status, n, zeros)
         if name in ("findings", "findings_basis"):
@@ -1050,7 +1091,9 @@ def _null_array(kind: Any, n: int, zeros: Any) -> Any:
     return pa.Array.from_buffers(kind, n, [zeros, zeros], null_count=n)
 
 
-def _take_text(texts: list[str | None], index: I32, n: int, zeros: Any) -> Any:
+def _take_text(
+    texts: list[str | None], index: npt.NDArray[np.integer[Any]], n: int, zeros: Any
+) -> Any:
     """``texts[index[i]]`` for every row (null where ``index`` is negative or the text None)."""
     pa = _need_arrow()
     none = index < 0
@@ -1068,6 +1111,9 @@ def _kernels() -> Any:
     )
 
 
+_ROOM_PER_CASE = 4  # findings a chunk's buffers hold per case at first
+
+
 class _Scratch:
     """Buffers reused from chunk to chunk of one call (allocated once, grown when needed):
     fresh multi-megabyte buffers per chunk would be page faults on every first touch, and a
@@ -1077,6 +1123,7 @@ class _Scratch:
     def __init__(self) -> None:
         self._arrays: dict[str, Any] = {}
         self._zeros: Any = None
+        self.room = 0  # findings the buffers hold beyond ~4 a case (grown when a chunk needs)
 
     def get(self, name: str, size: int, dtype: Any = np.int64) -> Any:
         a = self._arrays.get(name)
@@ -1089,7 +1136,7 @@ class _Scratch:
         a = self._arrays.get("arange")
         if a is None or len(a) < n:
             a = self._arrays["arange"] = np.arange(max(n, 1), dtype=np.int64)
-        return a[:n]  # type: ignore[no-any-return]
+        return a[:n]
 
     def zeros(self, n: int) -> Any:
         """A zero-filled Arrow buffer for the all-null columns of ``n`` rows."""
@@ -1292,7 +1339,7 @@ def _rules_for(prof: Profile, cal: Calendar, members: I64, era: I64, errors: Row
     mine = era[members]
     rules: list[CaseRules] = []
     prow = np.full(len(members), -1, dtype=np.int64)
-    ends = np.searchsorted(edges, [mine.min(), mine.max()], side="right") if len(mine) else []
+    ends: Any = np.searchsorted(edges, [mine.min(), mine.max()], side="right") if len(mine) else []
     if len(ends) and ends[0] == ends[1]:  # usually: every member in one era
         which = np.full(len(members), ends[0], dtype=np.int64)
     else:
@@ -1401,12 +1448,14 @@ def _replay_all(
     ix = cal.index
     m = len(offsets) - 1
     ne = len(etype)
-    fcap = 2 * ne + 8 * m + 8
+    fcap = 2 * ne + 8 * m + 8  # room for every finding any case may write
     longest = int((offsets[1:] - offsets[:-1]).max()) + 1 if m else 1
     if scratch is not None and todo is None:  # every case is replayed: every output is written
         out = scratch.get("out", m * core.NOUT)
         step_due, step_info = scratch.get("step_due", ne + 1), scratch.get("step_info", ne + 1)
-        fcode, fev, fa, fb = (scratch.get(f"f{j}", fcap) for j in range(4))
+        # findings are few: room for ~4 a case, and all the room a case may need if one has more
+        room = min(fcap, max(_ROOM_PER_CASE * m, scratch.room) + 2 * longest + 8)
+        fcode, fev, fa, fb = (scratch.get(f"f{j}", room) for j in range(4))
         fstart = scratch.get("fstart", m)
         sp = [scratch.get(f"sp{j}", ne + 1) for j in range(4)]
         w = [scratch.get(f"w{j}_", longest) for j in range(11)]
@@ -1419,11 +1468,14 @@ def _replay_all(
         sp = [np.zeros(ne + 1, dtype=np.int64) for _ in range(4)]
         w = [np.zeros(longest, dtype=np.int64) for _ in range(11)]
     mask = np.ones(m, dtype=np.bool_) if todo is None else todo.astype(np.bool_)
-    k.run_cases(
+    done = k.run_cases(
         ix.cum, ix.ords, ix.unknown_cum, ix.projected_cum, offsets, etype, edate,
         eps[0], eps[1], eps[2], params, prow, mask, as_of, out, step_due, step_info,
         fcode, fev, fa, fb, fstart, sp[0], sp[1], sp[2], sp[3], *w,
     )  # fmt: skip
+    if done < 0 and scratch is not None:  # more findings than room for them: again, with room
+        scratch.room = fcap
+        return _replay_all(k, cal, offsets, etype, edate, eps, params, prow, as_of, todo, scratch)
     return _Raw(out.reshape(m, core.NOUT), fcode, fev, fa, fb, fstart)
 
 
@@ -1584,7 +1636,10 @@ def _collect(
     most = 0
     keys = np.empty(n_fast, dtype=np.int64)
     if n_fast:
-        sel = (lambda x: x) if fast_rows is None else (lambda x: x[fast_rows])
+
+        def sel(x: I64) -> I64:
+            return x if fast_rows is None else x[fast_rows]
+
         most = _kernels().finding_keys(
             raw.fcode, sel(src_f0), np.ascontiguousarray(sel(nf)),
             np.asarray(_EXTRA_FINDINGS, dtype=np.int64), sel(bits), sel(prow), keys,
@@ -1594,15 +1649,15 @@ def _collect(
         pa = _need_arrow()
         encoded = pa.array(keys).dictionary_encode()
         distinct = encoded.dictionary.to_numpy()
-        at = np.empty(len(distinct), dtype=np.int32)
+        texts = np.empty(len(distinct), dtype=np.int32)
         for u, key in enumerate(distinct.tolist()):
-            at[u] = text_of(_combo(key))
-        found = at[encoded.indices.to_numpy()]
+            texts[u] = text_of(_combo(key))
+        found = texts[encoded.indices.to_numpy()]
         if fast_rows is None:
             index = found
         else:
             index[fast_rows] = found
-        todo = np.flatnonzero(slow).tolist()
+        todo: Iterable[int] = np.flatnonzero(slow).tolist()
     else:
         todo = range(nrows)
     for j in todo:
@@ -1703,6 +1758,7 @@ def _collect_plain(
     many distinct combinations of findings): the caller then takes the general way."""
     m = len(rows)
     whole = m == len(res.due)  # rows are distinct and sorted: every case, in order
+    cols: list[Any]
     if whole:
         cols = [res.due, res.status, res.on_time, res.remaining, res.late]
         fstart, prow = raw.fstart[:m], g.prow
@@ -1907,6 +1963,9 @@ def _pandas_types() -> Callable[[Any], Any]:
         pa.bool_(): pd.BooleanDtype(),
         pa.int64(): pd.Int64Dtype(),
         pa.string(): pd.StringDtype(),
+        # dates keep their Arrow type (pandas has no date dtype of its own): Dask's metadata then
+        # knows the Parquet type of ``due`` (as object it could not write them)
+        pa.date32(): pd.ArrowDtype(pa.date32()),
     }
     return mapping.get
 

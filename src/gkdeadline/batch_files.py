@@ -617,9 +617,90 @@ def _text_table(names: list[str], rows: list[list[str | None]]) -> Any:
     )
 
 
+def _plain_csv(path: Path, width: int, check_utf8: bool) -> tuple[int, int] | None:
+    """``(rows, longest line)`` when ``path`` is a plain CSV file (see
+    :mod:`gkdeadline.text_scan`: it reads the same with pyarrow as with :func:`_read_csv_careful`,
+    so it may be streamed through pyarrow), else None. ``check_utf8``: also check that every
+    byte is UTF-8 (when the encoding was named rather than detected)."""
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    if width < 2:  # a lone column: a line of spaces would be a row for pyarrow, a blank here
+        return None
+    k = compiled("gkdeadline.text_scan")
+    state = np.zeros(text_scan.NSTATE, dtype=np.int64)
+    k.new_state(state)
+    limit = min(MAX_LINE_BYTES, csv.field_size_limit())
+    decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                if decoder is not None:
+                    decoder.decode(block)
+                if k.scan_csv(np.frombuffer(block, dtype=np.uint8), state, width, limit):
+                    return None
+        if decoder is not None:
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if k.finish_csv(state, width, limit) or state[text_scan.S_BLANK]:
+        return None  # (blank lines are fine, but then line numbers are not row numbers + 2)
+    return int(state[text_scan.S_ROWS]) - 1, int(state[text_scan.S_LONGEST])
+
+
 def _read_csv(
+    path: Path, codec: str, chunk_rows: int, progress: Progress | None, events: bool,
+    *, checked_utf8: bool = False,
+) -> Iterator[_Chunk]:  # fmt: skip
+    """A CSV file in chunks of text columns: through pyarrow when the file is plain UTF-8
+    (:func:`_plain_csv`), else line by line (:func:`_read_csv_careful`); the same rows either
+    way."""
+    if codec == "utf-8":
+        with path.open("rb") as f:
+            records = _CsvRecords(_lines(f, codec, None))
+            names = _csv_header(records, path, codec)
+        _need_columns(path, names, events)
+        plain = _plain_csv(path, len(names), check_utf8=not checked_utf8)
+        if plain is not None:
+            fast = _read_csv_plain(path, names, plain, chunk_rows, progress)
+            if fast is not None:
+                return fast
+    return _read_csv_careful(path, codec, chunk_rows, progress, events)
+
+
+def _read_csv_plain(
+    path: Path,
+    names: list[str],
+    plain: tuple[int, int],
+    chunk_rows: int,
+    progress: Progress | None,
+) -> Iterator[_Chunk] | None:
+    """A plain CSV file (:func:`_plain_csv`) streamed by pyarrow's reader: every column text,
+    only an empty cell empty (as the careful reader); None if pyarrow sees other columns."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    rows, longest = plain
+    read = pcsv.ReadOptions(block_size=max(1 << 20, 2 * longest + 2))
+    parse = pcsv.ParseOptions(newlines_in_values=False)
+    convert = pcsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+    )
+    reader = pcsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    if reader.schema.names != names:
+        reader.close()
+        return None
+    size = path.stat().st_size
+    return _rechunk(reader, lambda t: t, rows, size, 2, chunk_rows, progress)
+
+
+def _read_csv_careful(
     path: Path, codec: str, chunk_rows: int, progress: Progress | None, events: bool
 ) -> Iterator[_Chunk]:
+    """A CSV file line by line (see the module docstring for what it makes of bad lines)."""
     with path.open("rb") as f:
         records = _CsvRecords(_lines(f, codec, progress))
         names = _csv_header(records, path, codec)
@@ -822,7 +903,133 @@ def _jsonl_keys(path: Path, codec: str, kinds: dict[str, str], first: tuple[str,
     return list(keys)
 
 
-def _read_jsonl(
+def _plain_jsonl(path: Path, check_utf8: bool) -> tuple[list[str], int, int] | None:
+    """``(keys, rows, longest line)`` when every line of ``path`` is one flat object of text (or
+    null) values with the same keys in the same order, none twice (see
+    :func:`gkdeadline.text_scan.scan_jsonl`): such a file reads the same through pyarrow's JSON
+    reader as through :func:`_read_jsonl_careful`. None otherwise."""
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    state = np.zeros(text_scan.NJSTATE, dtype=np.int64)
+    k.new_jstate(state)
+    expect = np.empty(MAX_LINE_BYTES + 1, dtype=np.uint8)
+    first: bytes | None = None
+    decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                if decoder is not None:
+                    decoder.decode(block)
+                if first is None:
+                    first = block
+                if k.scan_jsonl(
+                    np.frombuffer(block, dtype=np.uint8), state, expect, MAX_LINE_BYTES
+                ):
+                    return None
+        if decoder is not None:
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if state[text_scan.J_LINE_LEN] and k.scan_jsonl(
+        np.frombuffer(b"\n", dtype=np.uint8), state, expect, MAX_LINE_BYTES
+    ):
+        return None  # (the last line, when it has no line feed)
+    if state[text_scan.J_BLANK] or not state[text_scan.J_ROWS] or first is None:
+        return None  # (blank lines are fine, but then line numbers are not row numbers + 1)
+    head = first.split(b"\n", 1)[0]
+    try:
+        keys = list(json.loads(head, object_pairs_hook=_pairs))
+    except (ValueError, _RowProblemError):  # (a key twice on the first line, or a long line)
+        return None
+    return keys, int(state[text_scan.J_ROWS]), int(state[text_scan.J_LONGEST])
+
+
+def _jsonl_chunks(
+    path: Path,
+    codec: str,
+    checked_utf8: bool,
+    chunk_rows: int,
+    progress: Progress | None,
+    events: bool,
+    columnar: bool,
+) -> Iterator[_Chunk]:
+    """A JSON Lines file in chunks of text columns: through pyarrow when every line is a flat
+    object of text with the same keys (:func:`_plain_jsonl`), else line by line
+    (:func:`_read_jsonl_careful`); the same rows either way. ``columnar``: the columns are
+    fixed for the whole file (a columnar output or an event log)."""
+    first = EVENT_COLUMNS if events else ("received",)
+    plain = _plain_jsonl(path, check_utf8=not checked_utf8) if codec == "utf-8" else None
+    if plain is None:
+        keys = _jsonl_keys(path, codec, _known_kinds(events), first) if columnar else None
+        return _read_jsonl_careful(path, codec, chunk_rows, progress, events, keys)
+    names, rows, longest = plain
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    columns = list(dict.fromkeys([*first, *names] if columnar else [*names, *first]))
+    schema = pa.schema([pa.field(name, pa.string()) for name in names])
+    reader = pj.open_json(
+        path,
+        read_options=pj.ReadOptions(block_size=max(1 << 20, 2 * longest + 2)),
+        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+    )
+    size = path.stat().st_size
+
+    def shaped(table: Any) -> Any:
+        return pa.table(
+            {
+                name: table.column(name) if name in names else pa.nulls(table.num_rows, pa.string())
+                for name in columns
+            }
+        )
+
+    return _rechunk(reader, shaped, rows, size, 1, chunk_rows, progress)
+
+
+def _rechunk(
+    reader: Any,
+    shaped: Callable[[Any], Any],
+    rows: int,
+    size: int,
+    first_line: int,
+    chunk_rows: int,
+    progress: Progress | None,
+) -> Iterator[_Chunk]:
+    """The batches of a pyarrow reader as chunks of ``chunk_rows`` rows (the row on line
+    ``first_line + i`` for the i-th), reporting progress in bytes of the file in proportion."""
+    import pyarrow as pa
+
+    done = sent = 0
+    pending: list[Any] = []
+    held = 0
+
+    def emit(table: Any) -> _Chunk:
+        nonlocal done, sent
+        n = table.num_rows
+        line0 = first_line + done
+        done += n
+        if progress:  # bytes, in proportion to the rows (the whole file by the end)
+            step = size - sent if done >= rows else size * done // max(rows, 1) - sent
+            sent += step
+            progress(step)
+        return _Chunk(shaped(table), list(range(line0, line0 + n)), [None] * n, [False] * n)
+
+    with reader:
+        for batch in reader:
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= chunk_rows:
+                table = pa.Table.from_batches(pending, schema=reader.schema)
+                yield emit(table.slice(0, chunk_rows))
+                rest = table.slice(chunk_rows)
+                pending, held = rest.to_batches(), rest.num_rows
+        if held:
+            yield emit(pa.Table.from_batches(pending, schema=reader.schema))
+
+
+def _read_jsonl_careful(
     path: Path,
     codec: str,
     chunk_rows: int,
@@ -934,9 +1141,9 @@ def _apply_problems(result: Any, chunk: _Chunk, input_names: list[str]) -> Any:
     """Rows with a reader's problem are error rows: no results, the reader's reason."""
     import pyarrow as pa
 
-    bad = np.asarray([p is not None for p in chunk.problems], dtype=bool)
-    if not bad.any():
+    if chunk.problems.count(None) == len(chunk.problems):  # the usual case: no problem
         return result
+    bad = np.asarray([p is not None for p in chunk.problems], dtype=bool)
     mask = pa.array(bad)
     added = [c for c in result.column_names if c not in input_names or c in OUTPUT_COLUMNS]
     for name in added:
@@ -1192,7 +1399,7 @@ class _Writer:
         self.path, self.fmt = path, fmt
         self._sink: Any = None
         self._schema: Any = None
-        self._text: IO[str] | None = None
+        self._text: IO[bytes] | None = None
         self._floats: list[str] = []
 
     def _check(self, table: Any) -> None:
@@ -1225,14 +1432,22 @@ class _Writer:
         if self.fmt == "jsonl":
             if self._text is None:
                 self._check(table)
-                self._text = self.path.open("w", encoding="utf-8", newline="\n")
+                self._text = self.path.open("wb")
+            fast = _json_lines(table)
+            if fast is not None:  # text, dates, integers, booleans: compiled
+                for block in fast:
+                    self._text.write(memoryview(block))
+                return
             for row in _pylist(table):
                 for name in self._floats:  # NaN and ±inf are not JSON: written as null (as pandas)
                     v = row.get(name)
                     if isinstance(v, float) and not math.isfinite(v):
                         row[name] = None
                 self._text.write(
-                    json.dumps(row, ensure_ascii=False, default=_jsonable, allow_nan=False) + "\n"
+                    (
+                        json.dumps(row, ensure_ascii=False, default=_jsonable, allow_nan=False)
+                        + "\n"
+                    ).encode("utf-8")
                 )
             return
         if self._schema is None:
@@ -1270,6 +1485,99 @@ class _Writer:
             self.close()
 
 
+_DAYS = (-719162, 2932896)  # days since 1970-01-01 of 0001-01-01 and 9999-12-31
+_NO_INTS = np.zeros(1, dtype=np.int64)
+_NO_BYTES = np.zeros(0, dtype=np.uint8)
+_NO_OFFSETS = np.zeros(1, dtype=np.int32)
+
+
+def _json_lines(table: Any) -> list[Any] | None:
+    """The rows of ``table`` as JSON Lines (blocks of bytes), byte for byte as
+    ``json.dumps(row, ensure_ascii=False, default=_jsonable)`` writes them, assembled by a
+    compiled kernel (:func:`gkdeadline.text_scan.json_column`); None when a column is of another
+    type than text, dates (of the years 0001–9999), integers and booleans: the caller writes
+    row by row then."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from gkdeadline import text_scan as ts
+    from gkdeadline.jit import compiled
+
+    plan: list[tuple[int, Any]] = []
+    columns = []
+    for i, (name, col) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        t = col.type
+        key = ("{" if i == 0 else ", ") + json.dumps(name, ensure_ascii=False) + ": "
+        if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
+            kind = ts.JK_TEXT
+        elif pa.types.is_date32(t):
+            span: Any = pc.min_max(col.cast(pa.int32())).as_py()
+            if span["min"] is not None and (span["min"] < _DAYS[0] or span["max"] > _DAYS[1]):
+                return None  # (Python has no such date: the row-by-row writer says so)
+            kind = ts.JK_DATE
+        elif pa.types.is_integer(t):
+            kind = ts.JK_RAW
+            col = col.cast(pa.string())  # noqa: PLW2901  (pyarrow's decimal digits = str(int))
+        elif pa.types.is_boolean(t):
+            kind = ts.JK_BOOL
+        else:
+            return None
+        plan.append((kind, np.frombuffer(key.encode("utf-8"), dtype=np.uint8)))
+        columns.append(col)
+    end = np.frombuffer(b"}\n", dtype=np.uint8)
+    k = compiled("gkdeadline.text_scan")
+    blocks: list[Any] = []
+    for batch in pa.Table.from_arrays(columns, names=table.column_names).to_batches():
+        n = batch.num_rows
+        if not n:
+            continue
+        args = [_json_args(kind, batch.column(j)) for j, (kind, _) in enumerate(plan)]
+        cursor = np.zeros(n, dtype=np.int64)
+        for (kind, key), arg in zip(plan, args, strict=True):
+            k.json_column(0, kind, key, *arg, _NO_BYTES, cursor)
+        k.json_column(0, ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS, _NO_BYTES,
+                      cursor)  # fmt: skip
+        total = int(cursor.sum())
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(cursor[:-1], out=starts[1:])
+        out = np.empty(total, dtype=np.uint8)
+        for (kind, key), arg in zip(plan, args, strict=True):
+            k.json_column(1, kind, key, *arg, out, starts)
+        k.json_column(1, ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS, out,
+                      starts)  # fmt: skip
+        blocks.append(out)
+    return blocks
+
+
+def _json_args(kind: int, arr: Any) -> tuple[Any, Any, Any, Any]:
+    """``data, offsets, ints, valid`` of one column for :func:`gkdeadline.text_scan.json_column`."""
+    import pyarrow as pa
+
+    from gkdeadline import text_scan as ts
+
+    n = len(arr)
+    valid = (
+        np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
+        if arr.null_count
+        else np.ones(n, dtype=np.bool_)
+    )
+    if pa.types.is_null(arr.type):
+        return _NO_BYTES, np.zeros(n + 1, dtype=np.int32), _NO_INTS, valid
+    if kind in (ts.JK_TEXT, ts.JK_RAW):
+        _, offsets_buf, data_buf = arr.buffers()
+        large = pa.types.is_large_string(arr.type)
+        offsets = np.frombuffer(
+            offsets_buf, dtype=np.int64 if large else np.int32, count=arr.offset + n + 1
+        )[arr.offset :]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else _NO_BYTES
+        return data, offsets, _NO_INTS, valid
+    if kind == ts.JK_DATE:
+        ints = arr.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
+    else:
+        ints = arr.fill_null(False).to_numpy(zero_copy_only=False)
+    return _NO_BYTES, _NO_OFFSETS, np.asarray(ints, dtype=np.int64), valid
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, date | datetime | time):
         return v.isoformat()
@@ -1279,9 +1587,9 @@ def _jsonable(v: Any) -> Any:
 
 
 def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
-    """Rows in a written output file (read back, to verify it before it replaces the target)."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
+    """Rows in a written output file (read back, to verify it before it replaces the target):
+    Parquet's own count; lines of JSON Lines; records of CSV (line feeds outside quotes, in one
+    compiled pass over the bytes)."""
     import pyarrow.parquet as pq
 
     if not path.stat().st_size:
@@ -1291,13 +1599,17 @@ def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
     if fmt == "jsonl":
         with path.open("rb") as f:
             return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
-    opts = pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
-    parse = pcsv.ParseOptions(newlines_in_values=True)
-    total = 0
-    with pcsv.open_csv(path, parse_options=parse, convert_options=opts) as reader:
-        for batch in reader:
-            total += batch.num_rows
-    return total
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    state = np.zeros(3, dtype=np.int64)
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            k.count_records(np.frombuffer(block, dtype=np.uint8), state)
+    if state[0]:  # pragma: no cover  (a quote left open: not a file this module wrote)
+        raise RuntimeError(f"{path}: the written CSV ends inside a quoted value")
+    records = int(state[1]) + (1 if state[2] else 0)
+    return records - 1  # the header
 
 
 # ----------------------------------------------------------------------------- the run
@@ -1445,16 +1757,13 @@ def process_file(
         if note:
             summary.notes.append(note)
         if fmt_in == "csv":
-            chunks = _read_csv(src, codec, chunk_rows, progress, events)
+            checked = requested is None and note is None  # read through as UTF-8 already
+            chunks = _read_csv(src, codec, chunk_rows, progress, events, checked_utf8=checked)
         else:
             # a columnar output (and an event log) fixes its columns: learn them all first
-            first = EVENT_COLUMNS if events else ("received",)
-            keys = (
-                _jsonl_keys(src, codec, _known_kinds(events), first)
-                if fmt_out != "jsonl" or events
-                else None
-            )
-            chunks = _read_jsonl(src, codec, chunk_rows, progress, events, keys)
+            checked = requested is None and note is None  # read through as UTF-8 already
+            columnar = fmt_out != "jsonl" or events
+            chunks = _jsonl_chunks(src, codec, checked, chunk_rows, progress, events, columnar)
     sig = _Signals()
     tmp: Path | None = None
     writer: _Writer | None = None
@@ -1465,10 +1774,11 @@ def process_file(
                 tmp = _temp_beside(dst)
                 writer = _Writer(tmp, fmt_out)
                 names: list[str] = []
-                for table in _results(chunks, kw, events, chunk_rows, summary):
-                    summary.add(table)
-                    names = table.column_names
-                    _write(writer, table)
+                with _Behind(writer) as behind:
+                    for table in _results(chunks, kw, events, chunk_rows, summary):
+                        summary.add(table)
+                        names = table.column_names
+                        behind.write(table)
                 writer.close()
                 if summary.rows == 0:
                     raise _file_error(f"{src}：没有可计算的行", f"{src}: no rows to compute")
@@ -1501,7 +1811,7 @@ def _results(
     summary: Summary,
 ) -> Iterator[Any]:
     def counted() -> Iterator[_Chunk]:
-        for chunk in chunks:
+        for chunk in _prefetched(chunks):
             summary.input_rows += chunk.table.num_rows
             yield chunk
 
@@ -1515,6 +1825,50 @@ def _results(
         names = list(chunk.table.column_names)
         yield _apply_problems(_cases_robust(chunk.table, kw, budget), chunk, names)
     _note_internal(budget, summary)
+
+
+_DONE = object()
+
+
+def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    """``chunks``, the next one read by a second thread while this one is computed: pyarrow's
+    readers parse without the interpreter lock, so on two cores reading overlaps computing. The
+    same chunks in the same order; an exception of the reader is raised here, in order."""
+    import queue
+
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        ready.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(exc)
+
+    reader = threading.Thread(target=read, name="gkdeadline-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            ready.get_nowait()  # (a reader blocked on a full queue sees the stop)
+        reader.join()
 
 
 class _Budget:
@@ -1627,6 +1981,44 @@ def _shift_rows(result: Any, offset: int) -> Any:
     result = result.set_column(i, "error_row", pa.array(rows, type=pa.int64()))
     j = result.column_names.index("error")
     return result.set_column(j, "error", pa.array(texts, type=pa.string()))
+
+
+class _Behind:
+    """Writes each table in a second thread while the next chunk is computed (pyarrow's writers
+    and the JSON Lines kernel's output run without the interpreter lock), in order; a write's
+    error is raised by the next :meth:`write` or on leaving the ``with`` block, which waits for
+    every table handed over to be written (or the writing to have failed)."""
+
+    def __init__(self, writer: _Writer) -> None:
+        import queue
+
+        self._writer = writer
+        self._tables: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="gkdeadline-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (table := self._tables.get()) is not _DONE:
+            if self._error is None:
+                try:
+                    _write(self._writer, table)
+                except BaseException as exc:  # raised in the main thread
+                    self._error = exc
+
+    def write(self, table: Any) -> None:
+        if self._error is not None:
+            raise self._error
+        self._tables.put(table)
+
+    def __enter__(self) -> _Behind:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self._tables.put(_DONE)
+        self._thread.join()
+        if kind is None and self._error is not None:
+            raise self._error
 
 
 def _write(writer: _Writer, table: Any) -> None:

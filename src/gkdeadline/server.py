@@ -584,7 +584,10 @@ def _compute_rows(
     projection: bool,
     messages: bool,
 ) -> list[dict[str, Any]]:
-    import pyarrow as pa
+    try:  # a deployment without pyarrow: 500 missing-dependency, not an internal error per row
+        import pyarrow as pa
+    except ImportError:
+        raise MissingDependencyError("server", "pyarrow") from None
 
     from gkdeadline.batch_cases import cases
 

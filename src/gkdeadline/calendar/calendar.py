@@ -450,9 +450,10 @@ class Calendar:
             return
         warnings.warn(
             ProjectedCalendarWarning(
-                f"the result depends on provisionally projected days between {lo.isoformat()}"
-                f" and {hi.isoformat()}: no State Council notice covers them yet, and the"
-                " published schedule may differ (its 调休 and 补假 are guessed from earlier notices)"
+                f"结果用到了 {lo.isoformat()} 至 {hi.isoformat()} 之间的推测日期：国务院办公厅的"
+                "通知尚未发布，正式安排可能不同（调休、补假是按往年通知推测的）"
+                f"（the result depends on provisionally projected days between {lo.isoformat()}"
+                f" and {hi.isoformat()}: no State Council notice covers them yet）"
             ),
             stacklevel=3,
         )

@@ -135,8 +135,11 @@ def _validate(s: YearSchedule) -> None:
         # (国办发明电〔2020〕1号).
         if not e.off and e.day.weekday() < 5 and e.day - timedelta(days=1) not in offs:
             raise ScheduleError(
-                f"{where}: a makeup working day (调休上班) on a weekday is meaningless;"
-                " makeup working days fall on Saturdays or Sundays — check the date"
+                f"{where}：调休上班日只会是星期六或星期日，工作日上班无须列出；请检查日期",
+                message_en=f"{where_en}: a makeup working day (调休上班) on a weekday is"
+                " meaningless; makeup working days fall on Saturdays or Sundays — check the date",
+                field="date",
+                value=e.day.isoformat(),
             )
 
 
@@ -170,6 +173,8 @@ def _pydantic_message(exc: Any, source: str) -> str:
     first = exc.errors()[0]
     loc = ".".join(str(p) for p in first["loc"])
     zh, _en = validation_reason(first)
+    if not loc:  # the document as a whole (not JSON at all): its text is not worth quoting
+        return f"{source}：{zh}"
     return f"{source}：字段 {loc!r}：{zh}（值为 {first.get('input')!r}）"
 
 

@@ -74,7 +74,8 @@ def run_cases(
     is an error whatever the date), then up to ``as_of``.
 
     Case ``c``'s findings are ``f*[fstart[c] … fstart[c] + out[c, O_NFIND] - 1]``, one case after
-    the other (each case may write 2 per event + 8: the buffers hold ``2 * events + 8 * cases``).
+    the other. Each case may write 2 per event + 8; when the buffers may not hold that many more,
+    returns ``-1 - c`` at case ``c`` (buffers of ``2 * events + 8 * cases`` always hold all).
     """
     done = 0
     fpos = 0
@@ -86,6 +87,8 @@ def run_cases(
         f0 = fpos
         fstart[c] = f0
         fcap = 2 * (e1 - e0) + 8
+        if f0 + fcap > len(fcode):
+            return -1 - c
         o0 = c * NOUT
         later = False
         if as_of != NONE:
@@ -299,7 +302,7 @@ def finding_keys(
         k = 0
         count = nf[j]
         if count > 8:
-            return count
+            return int(count)
         for q in range(count):
             k = k * 64 + fcode[f0[j] + q]
         bits = extra_bits[j]
@@ -308,7 +311,7 @@ def finding_keys(
                 k = k * 64 + extra_nums[q]
                 count += 1
         if count > 8:
-            return count
+            return int(count)
         if count > most:
             most = count
         keys[j] = k * 1024 + prow[j]

@@ -1,0 +1,261 @@
+"""The compiled fast paths of ``gkdeadline batch`` give byte-for-byte the output of the careful
+paths they stand in for.
+
+Three fast paths (see :mod:`gkdeadline.text_scan`): a *plain* CSV file streamed through pyarrow's
+reader, a plain JSON Lines file through pyarrow's JSON reader, and JSON Lines written by a
+compiled kernel instead of ``json.dumps`` per row. Each test runs the same input both ways (the
+fast path switched off by making its check say "not plain") and compares the output files.
+The last two tests: an error in the thread that reads ahead or in the thread that writes behind
+fails the run as it would without them, leaving no output.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gkdeadline import batch_files
+from gkdeadline.batch_files import process_file
+
+AS_OF = date(2026, 11, 24)
+BAD = Path(__file__).parent / "data" / "bad"
+HEADER = "id,received,channel,extension,answered,note"
+
+# a mix of the plain and the unusual: quoted commas, quotes inside quotes, NA-like text, spaces,
+# Chinese, empty quoted cells, impossible dates, values a reader might guess a type for
+CSV_ROWS = [
+    "A1,2026-09-28,in_person,,2026-10-20,",
+    'A2,2026-09-28,online,2026-10-28,,"备注, 有逗号"',
+    'A3,2026-09-28,post,,,"他说 ""延期"""',
+    "NA,2026-09-28,in_person,,,N/A",
+    " A5 , 2026-09-28 ,in_person,,,",
+    '"",2026-09-28,in_person,,,""',
+    "007,2026-02-30,in_person,,,",
+    "A8,2026/9/28,in_person,,,",
+    "A9,,in_person,,,",
+    "true,2026-09-28,IN_PERSON,,,1e3",
+    "A11,2026-09-28,in_person,2026-12-29,,",
+    "A12,2026-09-28,in_person,,2026-09-01,",
+]
+
+
+def _both_ways(
+    src: Path, out: str, monkeypatch: pytest.MonkeyPatch, **kw: Any
+) -> tuple[bytes | None, bytes | None, str, str]:
+    """The output of ``process_file(src)`` with the fast paths on, then off (None: no output),
+    and the error text of each run ("" when it ran)."""
+    results: list[bytes | None] = []
+    errors: list[str] = []
+    for fast in (True, False):
+        dst = src.parent / f"{'fast' if fast else 'careful'}-{out}"
+        with monkeypatch.context() as m:
+            if not fast:
+                m.setattr(batch_files, "_plain_csv", lambda *a, **k: None)
+                m.setattr(batch_files, "_plain_jsonl", lambda *a, **k: None)
+                m.setattr(batch_files, "_json_lines", lambda *a, **k: None)
+            try:
+                process_file(src, dst, as_of=AS_OF, **kw)
+                errors.append("")
+            except Exception as exc:  # the same refusal both ways
+                errors.append(f"{type(exc).__name__}: {exc}".replace(str(dst), "<out>"))
+        results.append(dst.read_bytes() if dst.exists() else None)
+    return results[0], results[1], errors[0], errors[1]
+
+
+def _same(src: Path, out: str, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> bytes | None:
+    fast, careful, err_fast, err_careful = _both_ways(src, out, monkeypatch, **kw)
+    assert err_fast == err_careful
+    assert fast == careful
+    return fast
+
+
+@pytest.mark.parametrize("out", ["out.csv", "out.jsonl", "out.parquet"])
+def test_plain_csv_reads_as_the_careful_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join([HEADER, *CSV_ROWS]) + "\n", encoding="utf-8")
+    assert batch_files._plain_csv(src, 6, check_utf8=True) is not None  # (the fast path is taken)
+    got = _same(src, out, monkeypatch)
+    assert got is not None and len(got) > 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\r\n".join([HEADER, *CSV_ROWS]) + "\r\n",  # CRLF
+        "\n".join([HEADER, *CSV_ROWS]),  # no line feed at the end
+        "\n".join([HEADER, *CSV_ROWS[:3], "", *CSV_ROWS[3:]]) + "\n",  # a blank line
+        "\n".join([HEADER, *CSV_ROWS[:3], "A,2026-09-28", *CSV_ROWS[3:]]) + "\n",  # short line
+        "\n".join([HEADER, 'A1,2026-09-28,in_person,,,"two\nlines"', *CSV_ROWS]) + "\n",
+        "\n".join([HEADER, 'A1,2026-09-28,in_person,,,"open', *CSV_ROWS]) + "\n",
+        "\n".join([HEADER, 'A1,2026-09-28,in_person,,,"a"b', *CSV_ROWS]) + "\n",
+        "\n".join([HEADER, *CSV_ROWS]).replace("\n", "\r", 2) + "\n",  # lone CR
+        "\ufeff" + "\n".join([HEADER, *CSV_ROWS]) + "\n",  # BOM
+        "id\n" + "\n".join(["A", " ", "B"]) + "\n",  # one column
+        HEADER + "\n",  # header only
+    ],
+    ids=[
+        "crlf",
+        "no-final-lf",
+        "blank-line",
+        "short-line",
+        "multiline",
+        "unclosed",
+        "malformed-quote",
+        "lone-cr",
+        "bom",
+        "one-column",
+        "header-only",
+    ],
+)
+def test_unusual_csv_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(text.encode("utf-8"))
+    _same(src, "out.csv", monkeypatch)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.csv")))
+def test_bad_csv_files_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    src = tmp_path / name
+    src.write_bytes((BAD / name).read_bytes())
+    _same(src, "out.csv", monkeypatch)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.jsonl")))
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv"])
+def test_bad_jsonl_files_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, out: str
+) -> None:
+    src = tmp_path / name
+    src.write_bytes((BAD / name).read_bytes())
+    events = name.startswith("events")
+    _same(src, out, monkeypatch, events=events)
+
+
+def _jsonl(rows: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def test_plain_jsonl_reads_and_writes_as_the_careful_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = HEADER.split(",")
+    rows = []
+    for line in CSV_ROWS:
+        values = line.split(",")[: len(keys)]
+        rows.append({k: (v or None) for k, v in zip(keys, values, strict=False)})
+    rows.append({**rows[0], "note": 'quote " backslash \\ tab \t 控制\u0001 emoji 😀'})
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(rows), encoding="utf-8")
+    assert batch_files._plain_jsonl(src, check_utf8=True) is not None  # (the fast path is taken)
+    for out in ("out.jsonl", "out.csv", "out.parquet"):
+        _same(src, out, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"id": "a", "received": "2026-09-28"}, {"received": "2026-09-28", "id": "b"}],  # order
+        [{"id": "a", "received": "2026-09-28"}, {"id": "b"}],  # a key missing
+        [{"id": 1, "received": "2026-09-28"}],  # a number
+        [{"id": "a", "received": "2026-09-28", "x": {"y": 1}}],  # nested
+        [{"id": "a\u2028b", "received": "2026-09-28"}],  # a line separator inside a value
+    ],
+    ids=["key-order", "key-missing", "number", "nested", "u2028"],
+)
+def test_unusual_jsonl_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[dict[str, Any]]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(rows), encoding="utf-8")
+    for out in ("out.jsonl", "out.csv"):
+        _same(src, out, monkeypatch)
+
+
+_cell = st.one_of(
+    st.sampled_from(["", "2026-09-28", "2026-10-08", "2026-02-30", "in_person", "NA", '"', ","]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6),
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(st.lists(_cell, min_size=3, max_size=3), max_size=6))
+def test_any_csv_reads_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[list[str]],
+) -> None:
+    """Cells of anything (quotes, commas, line breaks, NA), quoted as a spreadsheet would or
+    not: the fast and careful readers agree on every file."""
+    folder = tmp_path_factory.mktemp("csv")
+    lines = ["id,received,channel"]
+    for n, row in enumerate(rows):
+        quoted = n % 2 == 0
+        lines.append(",".join('"' + c.replace('"', '""') + '"' if quoted else c for c in row))
+    src = folder / "in.csv"
+    src.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    _same(src, "out.csv", monkeypatch)
+
+
+def test_a_write_failing_in_the_writer_thread_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writing thread's error reaches the caller as the output error, and nothing is left
+    behind: no output, no temporary file."""
+    from gkdeadline.errors import InputError
+
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join([HEADER, *CSV_ROWS * 5]) + "\n", encoding="utf-8")
+    calls = []
+    real = batch_files._Writer.write
+
+    def full_disk(self: Any, table: Any) -> None:
+        calls.append(table.num_rows)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(self, table)
+
+    monkeypatch.setattr(batch_files._Writer, "write", full_disk)
+    with pytest.raises(InputError) as info:
+        process_file(src, tmp_path / "out.csv", as_of=AS_OF, chunk_rows=10)
+    assert info.value.code == "output-invalid"
+    assert "No space left on device" in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_reader_failing_in_the_reader_thread_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception of the reading thread is raised by the run, after the chunks before it."""
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join([HEADER, *CSV_ROWS * 5]) + "\n", encoding="utf-8")
+    real = batch_files._read_csv
+    seen = []
+
+    def broken(*args: Any, **kw: Any) -> Any:
+        for n, chunk in enumerate(real(*args, **kw)):
+            if n == 2:
+                raise MemoryError("reader")
+            seen.append(chunk.table.num_rows)
+            yield chunk
+
+    monkeypatch.setattr(batch_files, "_read_csv", broken)
+    with pytest.raises(MemoryError, match="reader"):
+        process_file(src, tmp_path / "out.csv", as_of=AS_OF, chunk_rows=10)
+    assert seen == [10, 10]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
