@@ -617,6 +617,19 @@ def _text_table(names: list[str], rows: list[list[str | None]]) -> Any:
     )
 
 
+def _blocks(path: Path, check_utf8: bool) -> Iterator[bytes]:
+    """The bytes of ``path`` in blocks of 1 MiB; with ``check_utf8``, UnicodeDecodeError where
+    they stop being UTF-8 (a character may be split between blocks)."""
+    decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            if decoder is not None:
+                decoder.decode(block)
+            yield block
+    if decoder is not None:
+        decoder.decode(b"", final=True)
+
+
 def _plain_csv(path: Path, width: int, check_utf8: bool) -> tuple[int, int] | None:
     """``(rows, longest line)`` when ``path`` is a plain CSV file (see
     :mod:`gkdeadline.text_scan`: it reads the same with pyarrow as with :func:`_read_csv_careful`,
@@ -631,16 +644,10 @@ def _plain_csv(path: Path, width: int, check_utf8: bool) -> tuple[int, int] | No
     state = np.zeros(text_scan.NSTATE, dtype=np.int64)
     k.new_state(state)
     limit = min(MAX_LINE_BYTES, csv.field_size_limit())
-    decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
     try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                if decoder is not None:
-                    decoder.decode(block)
-                if k.scan_csv(np.frombuffer(block, dtype=np.uint8), state, width, limit):
-                    return None
-        if decoder is not None:
-            decoder.decode(b"", final=True)
+        for block in _blocks(path, check_utf8):
+            if k.scan_csv(np.frombuffer(block, dtype=np.uint8), state, width, limit):
+                return None
     except UnicodeDecodeError:
         return None
     if k.finish_csv(state, width, limit) or state[text_scan.S_BLANK]:
@@ -916,20 +923,12 @@ def _plain_jsonl(path: Path, check_utf8: bool) -> tuple[list[str], int, int] | N
     k.new_jstate(state)
     expect = np.empty(MAX_LINE_BYTES + 1, dtype=np.uint8)
     first: bytes | None = None
-    decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
     try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                if decoder is not None:
-                    decoder.decode(block)
-                if first is None:
-                    first = block
-                if k.scan_jsonl(
-                    np.frombuffer(block, dtype=np.uint8), state, expect, MAX_LINE_BYTES
-                ):
-                    return None
-        if decoder is not None:
-            decoder.decode(b"", final=True)
+        for block in _blocks(path, check_utf8):
+            if first is None:
+                first = block
+            if k.scan_jsonl(np.frombuffer(block, dtype=np.uint8), state, expect, MAX_LINE_BYTES):
+                return None
     except UnicodeDecodeError:
         return None
     if state[text_scan.J_LINE_LEN] and k.scan_jsonl(
