@@ -83,3 +83,42 @@ def test_dask_cases_writes_parquet_without_a_cast(workdir: Path) -> None:
     back = pd.read_parquet(workdir / "checked")
     assert len(back) == 6
     assert str(back["due"].dtype) == "date32[day][pyarrow]"
+
+
+def test_dask_event_log_equals_event_log_with_the_input_row_numbers() -> None:
+    """Events of a case spread over partitions (shuffled input): one row per case, equal to
+    ``event_log`` on the whole table, bad events named by their row in the whole input."""
+    import random
+
+    from gkdeadline.batch_cases import dask_event_log, event_log
+
+    rows: list[dict[str, Any]] = []
+    for i in range(40):
+        case = f"c{i}"
+        rows.append({"case_id": case, "type": "received", "date": "2026-03-25",
+                     "channel": "in_person"})  # fmt: skip
+        if i % 3 == 0:
+            rows.append({"case_id": case, "type": "extension", "date": "2026-04-20",
+                         "workdays": "20"})  # fmt: skip
+        if i % 5 == 0:
+            rows.append({"case_id": case, "type": "answered", "date": "2026-02-30"})
+        if i % 7 == 0:
+            rows.append({"case_id": case, "type": "answered", "date": "2026-05-06"})
+    random.Random(3).shuffle(rows)
+    frame = pd.DataFrame(rows).astype(object).where(pd.DataFrame(rows).notna(), None)
+    ref = event_log(frame, as_of=AS_OF).to_pandas().sort_values("case_id")
+    with dask.config.set(scheduler="synchronous"):
+        got = dask_event_log(dd.from_pandas(frame, npartitions=5), as_of=AS_OF).compute()
+    got = got.sort_values("case_id")
+    assert len(got) == 40
+
+    def values(df: pd.DataFrame, name: str) -> list[Any]:
+        return [None if pd.isna(v) else v for v in df[name].astype(object)]
+
+    for name in ("case_id", "due", "status", "workdays_late", "error_code", "error"):
+        assert values(got, name) == values(ref, name), name
+    assert [None if v is None else int(v) for v in values(got, "error_row")] == [
+        None if v is None else int(v) for v in values(ref, "error_row")
+    ]
+    bad = [int(v) for v in values(got, "error_row") if v is not None]
+    assert bad and all(rows[r]["date"] == "2026-02-30" for r in bad)

@@ -259,3 +259,28 @@ def test_a_reader_failing_in_the_reader_thread_fails_the_run(
         process_file(src, tmp_path / "out.csv", as_of=AS_OF, chunk_rows=10)
     assert seen == [10, 10]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_the_reader_thread_ends_when_the_consumer_stops_early(n: int) -> None:
+    """The consumer takes one chunk and stops: the reading thread, whatever it was doing (handing
+    over the next chunk, the end, or still reading), ends promptly and closes its source."""
+    import threading
+    import time
+
+    closed = []
+
+    def source() -> Any:
+        try:
+            yield from range(n)
+        finally:
+            closed.append(True)
+
+    gen = batch_files._prefetched(source())
+    assert next(gen) == 0
+    time.sleep(0.05)  # the reader has handed over what it could and waits
+    t0 = time.perf_counter()
+    gen.close()
+    assert time.perf_counter() - t0 < 1
+    assert closed == [True]
+    assert not [t for t in threading.enumerate() if t.name == "gkdeadline-reader"]

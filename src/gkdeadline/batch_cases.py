@@ -1982,6 +1982,50 @@ def summary(result: Any) -> dict[str, int]:
     return {"rows": t.num_rows, "computed": t.num_rows - errors, "errors": errors}
 
 
+def dask_event_log(frame: Any, **kw: Any) -> Any:
+    """:func:`event_log` on a ``dask.dataframe.DataFrame`` of events (lazily): the events are
+    shuffled by ``case_id`` so that each case is whole in one partition, then every partition is
+    computed; one row per case, as pandas (dates as ``date32[pyarrow]``).
+
+    ``error_row`` and the row named in ``error`` are rows of the whole input (counted from 0 in
+    the input's order before the shuffle), as :func:`event_log` gives them for a table in
+    memory. ``as_of`` is fixed once here (default today) so every partition uses the same date.
+    """
+    kw["as_of"] = today() if kw.get("as_of") is None else to_date(kw["as_of"], "as_of")
+    if "case_id" not in frame.columns:
+        raise InputError(
+            f"事件表没有 case_id 列（现有列：{'、'.join(map(str, frame.columns)) or '无'}）",
+            code="column-missing",
+            message_en="the event log has no 'case_id' column",
+            field="case_id",
+        )
+    numbered = frame.assign(_gk_row=1)
+    numbered = numbered.assign(_gk_row=numbered["_gk_row"].cumsum() - 1)  # the input's rows
+    meta = _event_log_partition(numbered._meta, kw)
+    return numbered.shuffle("case_id").map_partitions(_event_log_partition, kw, meta=meta)
+
+
+def _event_log_partition(part: Any, kw: dict[str, Any]) -> Any:
+    """One partition of :func:`dask_event_log`: its events in input order, computed; row
+    numbers mapped back to the input's."""
+    import pandas as pd
+
+    part = part.sort_values("_gk_row", kind="stable")
+    rows = part["_gk_row"].to_numpy(dtype=np.int64)
+    result = event_log(part.drop(columns="_gk_row"), **kw).to_pandas(types_mapper=_pandas_types())
+    local = result["error_row"]
+    has = local.notna().to_numpy()
+    if has.any():
+        at = local[has].astype(np.int64).to_numpy()
+        result.loc[has, "error_row"] = rows[at]
+        texts = result.loc[has, "error"].astype(object).tolist()
+        result.loc[has, "error"] = [
+            f"第 {rows[r]} 行：" + str(t).removeprefix(f"第 {r} 行：")
+            for r, t in zip(at.tolist(), texts, strict=True)
+        ]
+    return pd.DataFrame(result).reset_index(drop=True)
+
+
 def dask_cases(frame: Any, **kw: Any) -> Any:
     """:func:`cases` on every partition of a ``dask.dataframe.DataFrame`` (lazily).
 

@@ -1838,20 +1838,28 @@ def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
     ready: queue.Queue[Any] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
+    def offer(item: Any) -> bool:
+        """Hand ``item`` over unless the consumer has stopped (then False)."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def read() -> None:
         try:
             for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        ready.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(chunk):
                     return
-            ready.put(_DONE)
+            offer(_DONE)
         except BaseException as exc:  # handed to the consumer, which raises it
-            ready.put(exc)
+            offer(exc)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:  # (the reader's file, closed in the thread that read it)
+                close()
 
     reader = threading.Thread(target=read, name="gkdeadline-reader", daemon=True)
     reader.start()
@@ -1864,9 +1872,7 @@ def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
                 raise item
             yield item
     finally:
-        stop.set()
-        with contextlib.suppress(queue.Empty):
-            ready.get_nowait()  # (a reader blocked on a full queue sees the stop)
+        stop.set()  # (every hand-over of the reader gives up within 0.1 s)
         reader.join()
 
 

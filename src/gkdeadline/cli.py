@@ -70,7 +70,12 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# every command carries it too: click builds a command's help option once, from the first
+# context it runs in, so a command first run on its own would otherwise lose -h for good
+HELP: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(cls=LazyGroup, context_settings=HELP)
 @click.version_option(package_name="gkdeadline")
 def cli() -> None:
     """gkdeadline — 政务公开法定时限，按中国工作日历精确计算。"""

@@ -9,10 +9,11 @@ from typing import Any
 
 import click
 
+from gkdeadline.cli import HELP
 from gkdeadline.commands import DATE, load_schedules, schedule_options
 
 
-@click.command("batch")
+@click.command("batch", context_settings=HELP)
 @click.argument("source", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option(
     "--out",

@@ -10,11 +10,12 @@ import click
 
 from gkdeadline.calendar import collecting_projected
 from gkdeadline.calendar.regions import REGIONS, missing_years
+from gkdeadline.cli import HELP
 from gkdeadline.commands import DATE, JSON_OPTION, build_calendar, calendar_options, emit
 from gkdeadline.errors import InputError, ScheduleError
 
 
-@click.command("is-workday")
+@click.command("is-workday", context_settings=HELP)
 @click.argument("day", type=DATE, metavar="DATE")
 @JSON_OPTION
 @calendar_options
@@ -38,7 +39,7 @@ def is_workday_cmd(
     )
 
 
-@click.command("add-workdays")
+@click.command("add-workdays", context_settings=HELP)
 @click.argument("day", type=DATE, metavar="DATE")
 @click.argument("n", type=int)
 @JSON_OPTION
@@ -69,7 +70,7 @@ def add_workdays_cmd(
     )
 
 
-@click.command("workdays-between")
+@click.command("workdays-between", context_settings=HELP)
 @click.argument("a", type=DATE, metavar="A")
 @click.argument("b", type=DATE, metavar="B")
 @JSON_OPTION
@@ -92,7 +93,7 @@ def workdays_between_cmd(
     )
 
 
-@click.command("coverage")
+@click.command("coverage", context_settings=HELP)
 @JSON_OPTION
 @calendar_options
 def coverage_cmd(
@@ -141,7 +142,7 @@ def coverage_cmd(
     click.echo(f"安排文件目录：{'、'.join(dirs) if dirs else '（无；设置 GKDEADLINE_SCHEDULES）'}")
 
 
-@click.group("schedule")
+@click.group("schedule", context_settings=HELP)
 def schedule_group() -> None:
     """Holiday schedules: read the State Council's notice itself."""
 

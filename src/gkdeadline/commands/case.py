@@ -8,6 +8,7 @@ from datetime import date
 
 import click
 
+from gkdeadline.cli import HELP
 from gkdeadline.commands import (
     DATE,
     JSON_OPTION,
@@ -18,7 +19,7 @@ from gkdeadline.commands import (
 from gkdeadline.timeconv import today
 
 
-@click.command("case")
+@click.command("case", context_settings=HELP)
 @click.argument("case_file", metavar="FILE")
 @click.option("--as-of", "as_of", type=DATE, help="Status on this date (default: today in China).")
 @JSON_OPTION

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from gkdeadline.cli import HELP
 from gkdeadline.commands import DATE, load_schedules, schedule_options
 
 
@@ -38,7 +39,7 @@ def _progress(label: str) -> Iterator[Any]:
             state["bar"].__exit__(None, None, None)
 
 
-@click.command("report")
+@click.command("report", context_settings=HELP)
 @click.argument("source", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, required=True, help="The report's year (e.g. 2025).")
 @click.option(

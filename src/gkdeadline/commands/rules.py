@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from gkdeadline.calendar import collecting_projected
+from gkdeadline.cli import HELP
 from gkdeadline.commands import (
     DATE,
     JSON_OPTION,
@@ -27,7 +28,7 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     return rule.as_json()
 
 
-@click.command("rules")
+@click.command("rules", context_settings=HELP)
 @click.option(
     "--profile", "profile_ref", metavar="PROFILE", help="Only this profile's rules (id or file)."
 )
@@ -58,7 +59,7 @@ def rules_cmd(profile_ref: str | None, on: date | None, as_json: bool) -> None:
         click.echo(f"{r.id}  {r.title}{tag}：{r.limit_text()} — {r.source} {r.article}")
 
 
-@click.command("profiles")
+@click.command("profiles", context_settings=HELP)
 @JSON_OPTION
 def profiles_cmd(as_json: bool) -> None:
     """List the built-in profiles (jurisdictions)."""
@@ -81,7 +82,7 @@ def profiles_cmd(as_json: bool) -> None:
         click.echo(f"{r['id']:<30} {r['title']}（{r['jurisdiction']}{cal}，{r['rules']} 条）")
 
 
-@click.command("due")
+@click.command("due", context_settings=HELP)
 @click.argument("rule_id", metavar="RULE_ID")
 @click.option(
     "--from", "start", required=True, metavar="DATE_OR_DATETIME", help="The trigger date or moment."
@@ -130,7 +131,7 @@ def due_cmd(
     )
 
 
-@click.command("lint")
+@click.command("lint", context_settings=HELP)
 @click.argument("profile_ref", metavar="PROFILE")
 @click.option(
     "--on",
@@ -159,7 +160,7 @@ def lint_cmd(profile_ref: str, on: date | None, as_json: bool, strict: bool) -> 
     return 1 if strict and conflicts else 0
 
 
-@click.command("compare")
+@click.command("compare", context_settings=HELP)
 @click.argument("a", metavar="PROFILE_A")
 @click.argument("b", metavar="PROFILE_B")
 @click.option("--on", "on", type=DATE, help="Rules in force on this date (default: today).")
@@ -212,7 +213,7 @@ def compare_cmd(a: str, b: str, on: date | None, show_all: bool, as_json: bool) 
         )
 
 
-@click.command("schema")
+@click.command("schema", context_settings=HELP)
 @click.argument(
     "kind",
     default="profile",

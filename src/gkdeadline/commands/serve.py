@@ -13,6 +13,7 @@ from importlib import import_module
 
 import click
 
+from gkdeadline.cli import HELP
 from gkdeadline.errors import GkDeadlineError, InputError, MissingDependencyError
 
 
@@ -42,7 +43,7 @@ def _check_port(host: str, port: int) -> None:
         ) from None
 
 
-@click.command("serve")
+@click.command("serve", context_settings=HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port."
