@@ -13,6 +13,7 @@ inside hand-written pages (the calendar backtest in ``calendar.md``).
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import sys
@@ -304,7 +305,37 @@ def errors_page() -> str:
     ]
     for code, meaning in ROW_CODES.items():
         lines.append(f"| `{code}` | {_cell(meaning)} |")
+    lines += [
+        "",
+        "## 输入的上限 · Limits",
+        "",
+        "超过上限的输入被拒绝，错误说明是哪一个上限（数值取自代码中的常量）。",
+        "",
+        "| 上限 | 值 | 常量 |",
+        "|---|---:|---|",
+    ]
+    for text, module, name in LIMITS:
+        value = getattr(importlib.import_module(module), name)
+        lines.append(f"| {text} | {value:,} | `{module}.{name}` |")
     return "\n".join(lines)
+
+
+# Each limit once, described here; its value is read from the code.
+LIMITS = [
+    ("一件案件的事件数", "gkdeadline.engine.run", "MAX_EVENTS"),
+    ("案件文件的字节数", "gkdeadline.case", "MAX_CASE_BYTES"),
+    ("案件、事件自带字段（extra）中对象和数组的嵌套层数", "gkdeadline.case", "MAX_NESTING"),
+    ("档案文件的字节数", "gkdeadline.profiles", "MAX_PROFILE_BYTES"),
+    ("一个档案的规则数", "gkdeadline.profiles", "MAX_PROFILE_RULES"),
+    ("放假安排文件的字节数", "gkdeadline.calendar.schedule", "MAX_SCHEDULE_BYTES"),
+    ("映射文件的字节数", "gkdeadline.mapping", "MAX_MAPPING_BYTES"),
+    ("其他用户文件的字节数", "gkdeadline.userfiles", "MAX_USER_FILE_BYTES"),
+    ("TOML 中一个带点的键（或表头）的段数", "gkdeadline.userfiles", "MAX_TOML_KEY_PARTS"),
+    ("批量文件一行的字节数", "gkdeadline.batch_files", "MAX_LINE_BYTES"),
+    ("CSV 引号内的值跨越的行数", "gkdeadline.batch_files", "MAX_RECORD_LINES"),
+    ("HTTP 服务一次批量计算的案件（行）数", "gkdeadline.server", "MAX_BATCH"),
+    ("HTTP 服务导入的通知文本的字符数", "gkdeadline.server", "MAX_NOTICE_CHARS"),
+]
 
 
 def timeline_picture() -> str:
