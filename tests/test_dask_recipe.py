@@ -122,3 +122,15 @@ def test_dask_event_log_equals_event_log_with_the_input_row_numbers() -> None:
     ]
     bad = [int(v) for v in values(got, "error_row") if v is not None]
     assert bad and all(rows[r]["date"] == "2026-02-30" for r in bad)
+
+
+def test_dask_event_log_names_the_input_row_of_a_missing_case_id() -> None:
+    from gkdeadline.batch_cases import dask_event_log
+    from gkdeadline.errors import InputError
+
+    rows = [(f"c{i}", "received", "2026-09-28", "in_person") for i in range(5)]
+    rows.append((None, "received", "2026-09-28", "in_person"))  # input row 5
+    frame = pd.DataFrame(rows, columns=["case_id", "type", "date", "channel"])
+    with dask.config.set(scheduler="synchronous"), pytest.raises(InputError) as info:
+        dask_event_log(dd.from_pandas(frame, npartitions=3), as_of=AS_OF).compute()
+    assert info.value.row == 5 and str(info.value).startswith("第 5 行")

@@ -284,3 +284,87 @@ def test_the_reader_thread_ends_when_the_consumer_stops_early(n: int) -> None:
     assert time.perf_counter() - t0 < 1
     assert closed == [True]
     assert not [t for t in threading.enumerate() if t.name == "gkdeadline-reader"]
+
+
+def test_text_that_is_not_utf8_is_refused_by_the_json_lines_writer(tmp_path: Path) -> None:
+    """Parquet does not check that text is UTF-8; the compiled writer must not copy such bytes
+    into the output: it leaves the table to the row-by-row writer, which refuses it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from gkdeadline.errors import InputError
+
+    bad = b"ok\xff"
+    offsets = np.array([0, len(bad)], dtype=np.int32)
+    note = pa.Array.from_buffers(
+        pa.string(), 1, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(bad)]
+    )
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["A1"], "received": ["2026-09-28"], "note": note}), src)
+    with pytest.raises(InputError) as info:
+        process_file(src, tmp_path / "out.jsonl", as_of=AS_OF)
+    assert info.value.code == "output-invalid"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_a_second_ctrl_c_while_writing_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Ctrl-C twice while a slow disk is still writing: the run is interrupted, the writing thread
+    ends (it writes nothing more) and neither the output nor its temporary file remains."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from gkdeadline.batch_files import BatchInterrupted
+
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "id,received,channel\n" + "".join(f"R{i},2026-09-28,in_person\n" for i in range(50)),
+        encoding="utf-8",
+    )
+    real = batch_files._Writer.write
+    calls = []
+
+    def slow(self: Any, table: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the user presses Ctrl-C twice while this write is under way
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)
+            os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.3)
+        real(self, table)
+
+    monkeypatch.setattr(batch_files._Writer, "write", slow)
+    with pytest.raises(BatchInterrupted):
+        process_file(src, tmp_path / f"out.{fmt}", as_of=AS_OF, chunk_rows=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert not [t for t in threading.enumerate() if t.name == "gkdeadline-writer" and t.is_alive()]
+    assert len(calls) <= 3  # what was queued when the run stopped was not written
+
+
+def test_a_signal_while_the_file_is_scanned_stops_the_run_as_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-file checks (encoding, plain-file scan) run under the run's signal handlers:
+    SIGTERM then is an interrupted run (exit 4 on the command line), not a killed process."""
+    import os
+    import signal
+
+    from gkdeadline.batch_files import BatchInterrupted
+
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join([HEADER, *CSV_ROWS]) + "\n", encoding="utf-8")
+    real = batch_files._plain_csv
+
+    def scanned(*args: Any, **kw: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(batch_files, "_plain_csv", scanned)
+    with pytest.raises(BatchInterrupted):
+        process_file(src, tmp_path / "out.csv", as_of=AS_OF)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -840,7 +840,8 @@ def event_log_long(t: Any, default_profile: str) -> tuple[Long, Any, I64]:
     check_column_types(t)
     n_rows = t.num_rows
     ids = pc.dictionary_encode(t.column("case_id").cast(pa.string())).combine_chunks()
-    case = np.asarray(ids.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    # (a missing case_id is refused below; its null index is read as 0 meanwhile)
+    case = np.asarray(ids.indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     case_ids = ids.dictionary
     n = len(case_ids)
     missing_id = pc.is_null(t.column("case_id")).to_numpy(zero_copy_only=False)
@@ -1999,10 +2000,20 @@ def dask_event_log(frame: Any, **kw: Any) -> Any:
             message_en="the event log has no 'case_id' column",
             field="case_id",
         )
-    numbered = frame.assign(_gk_row=1)
-    numbered = numbered.assign(_gk_row=numbered["_gk_row"].cumsum() - 1)  # the input's rows
+    if _ROW_COLUMN in frame.columns:
+        raise InputError(
+            f"事件表不能有名为 {_ROW_COLUMN} 的列（dask_event_log 用它记住输入的行号）",
+            code="column-duplicate",
+            message_en=f"the event log may not have a column named {_ROW_COLUMN}",
+            field=_ROW_COLUMN,
+        )
+    numbered = frame.assign(**{_ROW_COLUMN: 1})
+    numbered = numbered.assign(**{_ROW_COLUMN: numbered[_ROW_COLUMN].cumsum() - 1})
     meta = _event_log_partition(numbered._meta, kw)
     return numbered.shuffle("case_id").map_partitions(_event_log_partition, kw, meta=meta)
+
+
+_ROW_COLUMN = "_gkdeadline_row"  # the input's row numbers, carried through the shuffle
 
 
 def _event_log_partition(part: Any, kw: dict[str, Any]) -> Any:
@@ -2010,9 +2021,26 @@ def _event_log_partition(part: Any, kw: dict[str, Any]) -> Any:
     numbers mapped back to the input's."""
     import pandas as pd
 
-    part = part.sort_values("_gk_row", kind="stable")
-    rows = part["_gk_row"].to_numpy(dtype=np.int64)
-    result = event_log(part.drop(columns="_gk_row"), **kw).to_pandas(types_mapper=_pandas_types())
+    part = part.sort_values(_ROW_COLUMN, kind="stable")
+    rows = part[_ROW_COLUMN].to_numpy(dtype=np.int64)
+    try:
+        table = event_log(part.drop(columns=_ROW_COLUMN), **kw)
+    except GkDeadlineError as exc:  # a whole-log error (no case_id …): the input's row number
+        if exc.row is None or not 0 <= exc.row < len(rows):
+            raise
+        r, at = exc.row, int(rows[exc.row])
+        raise type(exc)(
+            exc.message_zh.replace(f"第 {r} 行", f"第 {at} 行", 1),
+            code=exc.code,
+            message_en=exc.message_en.replace(f"row {r}", f"row {at}", 1),
+            event_index=exc.event_index,
+            row=at,
+            field=exc.field,
+            value=exc.value,
+            rule_id=exc.rule_id,
+            citation=exc.citation,
+        ) from None
+    result = table.to_pandas(types_mapper=_pandas_types())
     local = result["error_row"]
     has = local.notna().to_numpy()
     if has.any():

@@ -1400,6 +1400,7 @@ class _Writer:
         self._schema: Any = None
         self._text: IO[bytes] | None = None
         self._floats: list[str] = []
+        self._aborted = False
 
     def _check(self, table: Any) -> None:
         import pyarrow as pa
@@ -1428,6 +1429,8 @@ class _Writer:
         import pyarrow.csv as pcsv
         import pyarrow.parquet as pq
 
+        if self._aborted:  # pragma: no cover  (the writing thread has ended before an abort)
+            raise RuntimeError(f"{self.path}: written after the run was abandoned")
         if self.fmt == "jsonl":
             if self._text is None:
                 self._check(table)
@@ -1480,6 +1483,7 @@ class _Writer:
             self._text = None
 
     def abort(self) -> None:
+        self._aborted = True  # (a late write must not open the file again)
         with contextlib.suppress(Exception):
             self.close()
 
@@ -1508,6 +1512,10 @@ def _json_lines(table: Any) -> list[Any] | None:
         t = col.type
         key = ("{" if i == 0 else ", ") + json.dumps(name, ensure_ascii=False) + ": "
         if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
+            try:  # text that is not UTF-8 (Parquet does not check): the row-by-row writer says so
+                col.validate(full=True)
+            except pa.ArrowInvalid:
+                return None
             kind = ts.JK_TEXT
         elif pa.types.is_date32(t):
             span: Any = pc.min_max(col.cast(pa.int32())).as_py()
@@ -1743,26 +1751,32 @@ def process_file(
         "strict": strict,
     }
     summary = Summary()
-    if fmt_in == "parquet":
-        if requested is not None:
-            summary.notes.append(
-                "Parquet 文件的文本总是 UTF-8，--encoding 对它不起作用 / Parquet text is always"
-                " UTF-8; --encoding does not apply"
-            )
-        chunks = _read_parquet(src, chunk_rows, progress, events)
-    else:
-        codec, note = _choose_encoding(src, requested)
-        summary.encoding = codec
-        if note:
-            summary.notes.append(note)
-        if fmt_in == "csv":
-            checked = requested is None and note is None  # read through as UTF-8 already
-            chunks = _read_csv(src, codec, chunk_rows, progress, events, checked_utf8=checked)
+
+    def open_chunks() -> Iterator[_Chunk]:
+        """The input in chunks (the checks of the whole file run here, under the signal
+        handlers: Ctrl-C while a large file is scanned stops the run as later would)."""
+        if fmt_in == "parquet":
+            if requested is not None:
+                summary.notes.append(
+                    "Parquet 文件的文本总是 UTF-8，--encoding 对它不起作用 / Parquet text is always"
+                    " UTF-8; --encoding does not apply"
+                )
+            chunks = _read_parquet(src, chunk_rows, progress, events)
         else:
-            # a columnar output (and an event log) fixes its columns: learn them all first
-            checked = requested is None and note is None  # read through as UTF-8 already
-            columnar = fmt_out != "jsonl" or events
-            chunks = _jsonl_chunks(src, codec, checked, chunk_rows, progress, events, columnar)
+            codec, note = _choose_encoding(src, requested)
+            summary.encoding = codec
+            if note:
+                summary.notes.append(note)
+            if fmt_in == "csv":
+                checked = requested is None and note is None  # read through as UTF-8 already
+                chunks = _read_csv(src, codec, chunk_rows, progress, events, checked_utf8=checked)
+            else:
+                # a columnar output (and an event log) fixes its columns: learn them all first
+                checked = requested is None and note is None  # read through as UTF-8 already
+                columnar = fmt_out != "jsonl" or events
+                chunks = _jsonl_chunks(src, codec, checked, chunk_rows, progress, events, columnar)
+        return chunks
+
     sig = _Signals()
     tmp: Path | None = None
     writer: _Writer | None = None
@@ -1770,6 +1784,7 @@ def process_file(
     try:
         with sig:
             try:
+                chunks = open_chunks()
                 tmp = _temp_beside(dst)
                 writer = _Writer(tmp, fmt_out)
                 names: list[str] = []
@@ -1990,9 +2005,11 @@ def _shift_rows(result: Any, offset: int) -> Any:
 
 class _Behind:
     """Writes each table in a second thread while the next chunk is computed (pyarrow's writers
-    and the JSON Lines kernel's output run without the interpreter lock), in order; a write's
-    error is raised by the next :meth:`write` or on leaving the ``with`` block, which waits for
-    every table handed over to be written (or the writing to have failed)."""
+    and the JSON Lines kernel's output run without the interpreter lock), in order. A write's
+    error is raised by the next :meth:`write` or on leaving the ``with`` block. Leaving it waits
+    for the thread to end, even through another signal: normally after writing every table
+    handed over; when the block failed (an error, Ctrl-C), without writing what is still queued,
+    so that the caller may delete the file knowing nothing writes to it any more."""
 
     def __init__(self, writer: _Writer) -> None:
         import queue
@@ -2000,11 +2017,23 @@ class _Behind:
         self._writer = writer
         self._tables: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
+        self._stop = threading.Event()  # no more tables will come
+        self._cancel = threading.Event()  # do not write what is still queued
         self._thread = threading.Thread(target=self._run, name="gkdeadline-writer", daemon=True)
 
     def _run(self) -> None:
-        while (table := self._tables.get()) is not _DONE:
-            if self._error is None:
+        import queue
+
+        while True:
+            try:
+                table = self._tables.get(timeout=0.1)
+            except queue.Empty:
+                if self._stop.is_set():
+                    return
+                continue
+            if table is _DONE:
+                return
+            if self._error is None and not self._cancel.is_set():
                 try:
                     _write(self._writer, table)
                 except BaseException as exc:  # raised in the main thread
@@ -2020,10 +2049,34 @@ class _Behind:
         return self
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        self._tables.put(_DONE)
-        self._thread.join()
+        if kind is not None:
+            self._cancel.set()
+        self._stop.set()
+        late: BaseException | None = None
+        woken = False
+        while self._thread.is_alive():
+            try:
+                if not woken:  # the end, handed over as soon as there is room
+                    woken = _put_within(self._tables, _DONE, 0.05)
+                    continue
+                self._thread.join()
+            except BaseException as err:  # a signal while waiting: still wait for the thread
+                late = late or err
+        if kind is None and late is not None:
+            raise late
         if kind is None and self._error is not None:
             raise self._error
+
+
+def _put_within(q: Any, item: Any, seconds: float) -> bool:
+    """``q.put(item)`` if there is room within ``seconds``."""
+    import queue
+
+    try:
+        q.put(item, timeout=seconds)
+    except queue.Full:
+        return False
+    return True
 
 
 def _write(writer: _Writer, table: Any) -> None:
