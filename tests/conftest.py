@@ -50,3 +50,15 @@ def national() -> Calendar:
 @pytest.fixture(scope="session")
 def ningxia() -> Calendar:
     return Calendar(region="ningxia")
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """The random order's seed, printed even with ``-q`` (which hides pytest-randomly's header),
+    so that an order-dependent failure in CI can be run again in the same order."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(
+            f"random order seed {seed}: pytest --randomly-seed={seed} runs the tests in this order"
+        )

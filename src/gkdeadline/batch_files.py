@@ -1888,7 +1888,20 @@ def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
             yield item
     finally:
         stop.set()  # (every hand-over of the reader gives up within 0.1 s)
-        reader.join()
+        _join_through_signals(reader)
+
+
+def _join_through_signals(thread: threading.Thread) -> BaseException | None:
+    """Wait for ``thread`` to end, even when a signal handler raises meanwhile (a second Ctrl-C):
+    the run is being abandoned already, and the thread must not outlive it. Returns the first
+    exception so raised (None: none)."""
+    late: BaseException | None = None
+    while thread.is_alive():
+        try:
+            thread.join()
+        except BaseException as err:
+            late = late or err
+    return late
 
 
 class _Budget:
@@ -2054,14 +2067,12 @@ class _Behind:
         self._stop.set()
         late: BaseException | None = None
         woken = False
-        while self._thread.is_alive():
+        while not woken and self._thread.is_alive():  # the end, handed over once there is room
             try:
-                if not woken:  # the end, handed over as soon as there is room
-                    woken = _put_within(self._tables, _DONE, 0.05)
-                    continue
-                self._thread.join()
+                woken = _put_within(self._tables, _DONE, 0.05)
             except BaseException as err:  # a signal while waiting: still wait for the thread
                 late = late or err
+        late = late or _join_through_signals(self._thread)
         if kind is None and late is not None:
             raise late
         if kind is None and self._error is not None:

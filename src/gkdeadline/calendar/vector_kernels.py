@@ -7,7 +7,9 @@ compiles them together with the scalar kernels (numba inlines the calls), so
 the very same loops run uncompiled, for checking.
 
 Inputs are int64 days since 1970-01-01 (``datetime64[D]`` viewed as int64); ``off`` is the
-calendar's first day in the same units, so ``day - off`` is the kernels' relative index. Every
+calendar's first day in the same units, so ``day - off`` is the kernels' relative index. NaT is
+tested for before any arithmetic: ``NaT - off`` overflows int64, and compiled code may not
+wrap around as Python does. Every
 loop writes into arrays the caller allocated and allocates nothing itself.
 
 Two families:
@@ -57,20 +59,20 @@ def add_into(
     nproj = 0
     for k in range(len(d)):
         x = int(d[k])
+        if x == NAT:  # before any arithmetic: NaT - off would wrap around
+            out[k] = NAT
+            if nat_pos < 0:
+                nat_pos = k
+            continue
         nk = int(n[k * nstep])
         if nk > lim:
             nk = lim
         elif nk < -lim:
             nk = -lim
-        # NaT - off is far outside the span: the kernel answers UNKNOWN (or, for n = 0, NaT)
         j, flag = add_workdays(cum, ords, ucum, pcum, x - off, nk)
         out[k] = j + off
-        if flag != EXACT or nk == 0:  # the rare cases, off the hot path
-            if x == NAT:
-                out[k] = NAT
-                if nat_pos < 0:
-                    nat_pos = k
-            elif flag == PROJECTED:
+        if flag != EXACT:  # the rare cases, off the hot path
+            if flag == PROJECTED:
                 nproj += 1
             elif flag == UNKNOWN and bad_pos < 0:
                 bad_pos = k
@@ -104,16 +106,17 @@ def between_into(
     for k in range(len(out)):
         x = int(a[k * astep])
         y = int(b[k * bstep])
+        if x == NAT or y == NAT:  # before any arithmetic: NaT - off would wrap around
+            out[k] = 0
+            if x == NAT and nat_a < 0:
+                nat_a = k
+            if y == NAT and nat_b < 0:
+                nat_b = k
+            continue
         v, flag = workdays_between(cum, ucum, pcum, x - off, y - off)
         out[k] = v
-        if flag != EXACT or x == y:  # NaT against a date is UNKNOWN; NaT against NaT is 0
-            if x == NAT or y == NAT:
-                out[k] = 0
-                if x == NAT and nat_a < 0:
-                    nat_a = k
-                if y == NAT and nat_b < 0:
-                    nat_b = k
-            elif flag == PROJECTED:
+        if flag != EXACT:
+            if flag == PROJECTED:
                 nproj += 1
             elif flag == UNKNOWN and bad_pos < 0:
                 bad_pos = k
@@ -135,13 +138,15 @@ def is_workday_into(
     nproj = 0
     for k in range(len(d)):
         x = int(d[k])
-        w, flag = is_workday(cum, ucum, pcum, x - off)  # NaT: far outside, UNKNOWN
+        if x == NAT:  # before any arithmetic: NaT - off would wrap around
+            out[k] = False
+            if nat_pos < 0:
+                nat_pos = k
+            continue
+        w, flag = is_workday(cum, ucum, pcum, x - off)
         out[k] = w
         if flag != EXACT:
-            if x == NAT:
-                if nat_pos < 0:
-                    nat_pos = k
-            elif flag == PROJECTED:
+            if flag == PROJECTED:
                 nproj += 1
             elif bad_pos < 0:
                 bad_pos = k
@@ -168,6 +173,11 @@ def add_masked_into(
     for k in range(len(d)):
         x = int(d[k])
         nk = int(n[k])
+        if x == NAT:  # before any arithmetic: NaT - off would wrap around
+            out[k] = NAT
+            unknown[k] = OK if nk == 0 else NOT_A_DATE  # (NaT + 0 workdays is NaT, no error)
+            projected[k] = False
+            continue
         if nk > lim:
             nk = lim
         elif nk < -lim:
@@ -177,13 +187,7 @@ def add_masked_into(
         unknown[k] = OK
         projected[k] = flag == PROJECTED
         if flag == UNKNOWN:
-            if x == NAT:
-                out[k] = NAT
-                unknown[k] = NOT_A_DATE
-            else:
-                unknown[k] = add_workdays_unknown_day(unk, nd, x - off, nk)
-        elif nk == 0 and x == NAT:
-            out[k] = NAT
+            unknown[k] = add_workdays_unknown_day(unk, nd, x - off, nk)
 
 
 def between_masked_into(
@@ -203,16 +207,18 @@ def between_masked_into(
     for k in range(len(a)):
         x = int(a[k])
         y = int(b[k])
+        if x == NAT or y == NAT:  # before any arithmetic: NaT - off would wrap around
+            out[k] = 0
+            unknown[k] = OK if x == y else NOT_A_DATE  # (NaT to NaT is 0 days, no error)
+            projected[k] = False
+            continue
         v, flag = workdays_between(cum, ucum, pcum, x - off, y - off)
         out[k] = v
         unknown[k] = OK
         projected[k] = flag == PROJECTED
         if flag == UNKNOWN:
             out[k] = 0
-            if x == NAT or y == NAT:
-                unknown[k] = NOT_A_DATE
-            else:
-                unknown[k] = workdays_between_unknown_day(unk, nd, x - off, y - off)
+            unknown[k] = workdays_between_unknown_day(unk, nd, x - off, y - off)
 
 
 KERNELS = ("add_into", "between_into", "is_workday_into", "add_masked_into", "between_masked_into")
