@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import chinese_calendar
-import numba
 import numpy as np
 
 import gkdeadline
@@ -48,6 +46,7 @@ from gkdeadline import batch
 from gkdeadline.calendar.index import EPOCH_ORDINAL
 
 sys.path.insert(0, str(Path(__file__).parent))
+from machine import machine
 from report import render_markdown
 
 N = 20  # workdays added in every add_workdays row
@@ -359,30 +358,6 @@ def scalar_rows(cal: gkdeadline.Calendar, repeat: int) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------- the run
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "gkdeadline": gkdeadline.__version__,
-        "chinese_calendar": chinese_calendar.__version__,
-        # without .pyc files, every fresh process compiles numba's own modules from source
-        "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE")
-        and not sys.flags.dont_write_bytecode,
-    }
-
-
 def run(sizes: list[int], repeat: int) -> dict[str, Any]:
     cal = gkdeadline.default_calendar()
     d = np.array(["2026-09-28"], dtype="datetime64[D]")
@@ -398,7 +373,7 @@ def run(sizes: list[int], repeat: int) -> dict[str, Any]:
         "benchmark": "calendar",
         "script": "benchmarks/bench_calendar.py",
         "date": date.today().isoformat(),
-        "machine": machine(),
+        "machine": machine(chinese_calendar=chinese_calendar.__version__),
         "best_of": repeat,
         # the issue "close to the floor": at the largest size, per batch function
         "targets": {"ours_over_floor_max": 3.0, "temp_bytes_per_element_max": 16.0},

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import machine
 
 ROOT = Path(__file__).parent.parent
 RESULTS = Path(__file__).parent / "results" / "bench_cases.json"
@@ -98,28 +100,6 @@ def long_case(n: int) -> list[dict[str, Any]]:
         if k % 3:
             day += timedelta(days=1)
     return events
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import numba
-
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cores": __import__("os").cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "pyarrow": pa.__version__,
-    }
 
 
 def synthetic(n: int, seed: int = 0) -> pa.Table:

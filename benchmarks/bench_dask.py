@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_cases import AS_OF, machine, synthetic
+from bench_cases import AS_OF, synthetic
+from machine import machine
 
 RESULTS = Path(__file__).parent / "results" / "bench_dask.json"
 TARGETS = {"partition_cpu_over_single_max": 1.2, "speedup_2_workers_min": 1.7}

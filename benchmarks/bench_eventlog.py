@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
 from gen_export import generate
+from machine import machine
 
 AS_OF = date(2027, 2, 26)
 RESULTS = Path(__file__).parent / "results" / "bench_eventlog.json"
@@ -165,31 +165,6 @@ def one_row(t: pa.Table) -> pa.Table:
         elif kind == "answered":
             put("outcome", rows, fields["outcome"], pa.string())
     return pa.table(cols)
-
-
-def machine() -> dict[str, Any]:
-    import numba
-
-    import gkdeadline
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "pyarrow": pa.__version__,
-        "gkdeadline": gkdeadline.__version__,
-    }
 
 
 def prepare(n: int, folder: Path) -> tuple[Path, Path, int]:

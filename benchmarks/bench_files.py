@@ -39,7 +39,8 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_cases import AS_OF, machine, synthetic
+from bench_cases import AS_OF, synthetic
+from machine import machine
 
 RESULTS = Path(__file__).parent / "results" / "bench_files.json"
 FORMATS = ("csv", "parquet", "jsonl")

@@ -42,7 +42,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -58,16 +57,15 @@ from pathlib import Path
 from typing import Any
 
 import fastapi
-import numba
 import numpy as np
 import pyarrow as pa
 import uvicorn
 
-import gkdeadline
 from gkdeadline.batch_cases import cases as batch_cases
 from gkdeadline.case import Case
 
 sys.path.insert(0, str(Path(__file__).parent))
+from machine import machine
 from report import render_markdown
 
 RESULTS = Path(__file__).parent / "results" / "bench_server.json"
@@ -399,30 +397,6 @@ def startup_rows(repeat: int) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------- the run
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "gkdeadline": gkdeadline.__version__,
-        "fastapi": fastapi.__version__,
-        "uvicorn": uvicorn.__version__,
-        "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE")
-        and not sys.flags.dont_write_bytecode,
-    }
-
-
 def run(
     workers: list[int], requests: int, concurrency: int, batch: int, repeat: int
 ) -> dict[str, Any]:
@@ -438,7 +412,7 @@ def run(
         "benchmark": "server",
         "script": "benchmarks/bench_server.py",
         "date": date.today().isoformat(),
-        "machine": machine(),
+        "machine": machine(fastapi=fastapi.__version__, uvicorn=uvicorn.__version__),
         "best_of": repeat,
         "as_of": AS_OF,
         "server_ready_s": ready,

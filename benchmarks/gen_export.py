@@ -43,6 +43,7 @@ from gkdeadline import batch
 from gkdeadline.batch_cases import event_log
 from gkdeadline.calendar import Calendar
 from gkdeadline.errors import ProjectedCalendarWarning
+from gkdeadline.events import SPEC_ORDER
 
 START, END = date(2025, 1, 1), date(2026, 12, 31)
 EXPORT_DATE = date(2027, 2, 26)
@@ -130,31 +131,7 @@ COLUMNS_ZH = (
     "延长工作日数", "办理结果", "申请人类型", "承办单位", "复议申请日期", "复议结果", "起诉日期",
     "诉讼结果", "是否经复议", "备注",
 )  # fmt: skip
-RANK = {
-    t: i
-    for i, t in enumerate(
-        (
-            "received",
-            "correction_requested",
-            "correction_deadline_set",
-            "correction_received",
-            "consultation_started",
-            "consultation_ended",
-            "suspended",
-            "resumed",
-            "fee_notified",
-            "fee_paid",
-            "fee_lapsed",
-            "extension",
-            "delay_set",
-            "answered",
-            "delivered",
-            "withdrawn",
-            "abandoned",
-            "reanswer_ordered",
-        )
-    )
-}
+RANK = {t: i for i, t in enumerate(SPEC_ORDER)}  # same-day order of the engine
 NAT = np.datetime64("NaT", "D")
 
 

@@ -20,6 +20,7 @@ every input row comes out, computed or with its error.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -278,11 +279,11 @@ def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
         return _temporal_days(col, name, errors)
     if _is_bytes(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):  # pyarrow ≥ 16
-        try:  # Parquet text written without its UTF8 annotation reads as binary
+        # Parquet text written without its UTF8 annotation reads as binary; bytes that are not
+        # text stay binary and are refused below, like numbers
+        with contextlib.suppress(pa.ArrowException):
             col = col.cast(pa.string())
             t = col.type
-        except pa.ArrowException:
-            pass  # not text: refused below, like numbers
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         text = pc.utf8_trim_whitespace(col.cast(pa.string()))
         empty = pc.or_kleene(pc.is_null(text), pc.equal(text, "")).fill_null(True)
@@ -1230,6 +1231,24 @@ def compute_long(
     )
 
 
+def _uniform_shift(
+    wide: Wide,
+    catalogue: Catalogue | None,
+    schedules: tuple[YearSchedule, ...],
+    projection: bool,
+) -> int:
+    """When every case has one profile, the offset that puts the events straight onto its
+    calendar's day indices (0 otherwise, or when the profile is unknown: that is reported per
+    row by the computation)."""
+    if wide.uniform_profile is None:
+        return 0
+    try:
+        cal = (catalogue or default_catalogue()).get(wide.uniform_profile)
+        return int(cal.calendar(schedules, projection).index.first_ordinal - EPOCH_ORDINAL)
+    except GkDeadlineError:
+        return 0
+
+
 def compute_wide(
     wide: Wide,
     *,
@@ -1246,13 +1265,7 @@ def compute_wide(
     ``compute_long(one_row_long(...))``, without the long form). ``keep_input=False`` lets the
     results take over ``wide.errors`` (no copy) when the caller has no further use for it."""
     scratch = scratch or _Scratch()
-    shift = 0  # the events already on the calendar's day indices, when every case has one
-    if wide.uniform_profile is not None:
-        try:
-            cal = (catalogue or default_catalogue()).get(wide.uniform_profile)
-            shift = cal.calendar(schedules, projection).index.first_ordinal - EPOCH_ORDINAL
-        except GkDeadlineError:
-            pass  # reported per row below
+    shift = _uniform_shift(wide, catalogue, schedules, projection)
     return _compute(
         _wide_events(wide, scratch, shift),
         wide,

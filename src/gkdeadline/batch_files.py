@@ -310,19 +310,21 @@ def normalize_encoding(encoding: str | None) -> str | None:
     return ENCODINGS[key]
 
 
+def _is_utf8(path: Path) -> bool:
+    """Every byte of ``path`` is UTF-8 (read through once, keeping nothing)."""
+    try:
+        deque(_blocks(path, check_utf8=True), maxlen=0)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _choose_encoding(path: Path, requested: str | None) -> tuple[str, str | None]:
     """The codec to read ``path`` with, and a note for the user when it was detected."""
     if requested is not None:
         return requested, None
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
+    if _is_utf8(path):
         return "utf-8", None
-    except UnicodeDecodeError:
-        pass
     utf8_lines = gb_ok = 0
     gb_bad = False
     with path.open("rb") as f:
@@ -352,11 +354,11 @@ def _choose_encoding(path: Path, requested: str | None) -> tuple[str, str | None
 
 
 class _QuoteRunawayError(Exception):
-    pass
+    """A quoted CSV value runs on for more lines than a value may span."""
 
 
 class _BadContinuationError(Exception):
-    pass
+    """A line inside a quoted CSV value cannot be decoded."""
 
 
 @dataclass

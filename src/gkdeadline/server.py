@@ -541,10 +541,10 @@ def _column(values: list[Any]) -> Any:
 
     try:
         arr = pa.array(values)
-        if not pa.types.is_nested(arr.type):
-            return arr
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        pass
+        arr = None  # mixed types: as text
+    if arr is not None and not pa.types.is_nested(arr.type):
+        return arr
     return pa.array([_text(_cell(v)) for v in values], type=pa.string())
 
 

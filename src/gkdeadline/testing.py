@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from gkdeadline.calendar import Calendar, default_calendar
 from gkdeadline.errors import InputError
+from gkdeadline.events import SPEC_ORDER
 from gkdeadline.periods import Duration, Span
 from gkdeadline.rules import Rule
 
@@ -158,25 +159,7 @@ def compositions(
 # ----------------------------------------------------------------------------- request cases
 
 #: The event types a generated case may contain after its ``received`` event.
-CASE_EVENT_TYPES = (
-    "correction_requested",
-    "correction_deadline_set",
-    "correction_received",
-    "consultation_started",
-    "consultation_ended",
-    "suspended",
-    "resumed",
-    "fee_notified",
-    "fee_paid",
-    "fee_lapsed",
-    "extension",
-    "delay_set",
-    "answered",
-    "delivered",
-    "withdrawn",
-    "abandoned",
-    "reanswer_ordered",
-)
+CASE_EVENT_TYPES: tuple[str, ...] = SPEC_ORDER[1:]  # every type but ``received``, in same-day order
 
 
 def _case_events(

@@ -8,6 +8,7 @@ not yet published (bounds), and the Chinese explanation.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -926,10 +927,8 @@ def _on_calendars(
     published (or the trigger itself is not ``certain``), on the bounding calendars — side 1
     the earliest, side 2 the latest, so a bounded trigger takes its own side."""
     if certain:
-        try:
+        with contextlib.suppress(CalendarCoverageError):  # a year not yet published: bounds
             return Dated(compute(ctx.cal, 1))
-        except CalendarCoverageError:
-            pass
     pair = ctx.cal.bounds()
     if pair is None:
         return Dated(None, pending=True)
