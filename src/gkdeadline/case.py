@@ -59,12 +59,23 @@ MAX_NESTING = 32  # levels of objects and arrays in a case's or an event's own f
 
 
 def _check_input(
-    value: Any, field: str, event_index: int | None = None, prefix: tuple[str, str] = ("", "")
+    value: Any, field: str, event_index: int | None = None, kind: str | None = None
 ) -> None:
     """Refuse what no output could carry: text with a lone surrogate (``"\\ud800"`` in JSON is
     not Unicode, and writing it fails) and objects or arrays nested more than
     :data:`MAX_NESTING` levels deep. ``field`` names the value in the error (empty: ``value`` is
-    an event, whose keys are the field names); ``prefix`` (Chinese, English) says which event."""
+    an event, whose keys are the field names); ``event_index`` and ``kind`` say which event."""
+    if value is None:
+        return
+    if type(value) is dict and all(
+        _plain(k) and (v is None or _plain(v)) for k, v in value.items()
+    ):
+        return  # the usual event: flat, text and numbers
+    prefix = (
+        ("", "")
+        if kind is None
+        else (f"事件 {event_index}（{kind}）：", f"event {event_index} ({kind}): ")
+    )
     stack: list[tuple[Any, str, int, bool]] = [(value, field, 1 if field else 0, False)]
     while stack:
         v, where, depth, is_key = stack.pop()
@@ -111,6 +122,14 @@ def _check_input(
                     stack.append((item, f"{where}.{key}" if where else key, depth + 1, False))
             else:
                 stack.extend((item, f"{where}[{i}]", depth + 1, False) for i, item in enumerate(v))
+
+
+def _plain(v: Any) -> bool:
+    """A value with nothing to check: a number, or text without a lone surrogate."""
+    t = type(v)
+    if t is str:
+        return v.isascii() or not _has_surrogate(v)
+    return t is int or t is float or t is bool
 
 
 def _has_surrogate(text: str) -> bool:
@@ -210,7 +229,7 @@ def parse_event(raw: Mapping[str, Any] | BaseModel, index: int = 0) -> EventMode
 
 
 def _check_event_fields(raw: Mapping[str, Any], index: int, kind: str) -> None:
-    _check_input(raw, "", index, (f"事件 {index}（{kind}）：", f"event {index} ({kind}): "))
+    _check_input(raw, "", index, kind)
 
 
 class Case:

@@ -32,6 +32,7 @@ from typing import Any, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from gkdeadline.calendar import Calendar, YearSchedule, region_key
+from gkdeadline.calendar.calendar import shared_calendar
 from gkdeadline.errors import GkDeadlineError, ProfileError, RuleError, validation_reason
 from gkdeadline.rules import Deadline, Rule
 from gkdeadline.userfiles import loads_toml, read_utf8
@@ -164,8 +165,7 @@ class Profile:
         self, schedules: Iterable[YearSchedule] = (), projection: bool = False
     ) -> Calendar:
         """The calendar this jurisdiction's offices work on (with optional extra schedules)."""
-        cal = Calendar(tuple(schedules), region=self.region)
-        return cal.with_projection() if projection else cal
+        return shared_calendar(self.region, tuple(schedules), projection)
 
     def own_rule_for(self, topic: str, on: date) -> Rule | None:
         """This profile's (own or included) rule for ``topic`` in force on ``on``."""

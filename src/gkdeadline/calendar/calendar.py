@@ -36,7 +36,7 @@ from gkdeadline.calendar.index import WorkdayIndex
 from gkdeadline.calendar.official import official_schedules
 from gkdeadline.calendar.regions import bundled_schedules, region_key, region_name
 from gkdeadline.calendar.schedule import DECEMBER_REACH, DayEntry, YearSchedule, weekday_zh
-from gkdeadline.calendar.sources import configured_schedules
+from gkdeadline.calendar.sources import configured_schedules, generation
 from gkdeadline.errors import (
     CalendarCoverageError,
     InputError,
@@ -56,6 +56,7 @@ _CACHE_SIZE = 32
 _LAST_ORDINAL = date.max.toordinal()  # 9999-12-31
 _INDEXES: dict[tuple[object, ...], WorkdayIndex] = {}
 _ENTRIES: dict[tuple[object, ...], dict[date, tuple[DayEntry, YearSchedule]]] = {}
+_CALENDARS: dict[tuple[object, ...], Calendar] = {}
 
 # Where projected-day use is recorded instead of warned about (per thread and asyncio task).
 _PROJECTED_SINK: ContextVar[list[tuple[date, date]] | None] = ContextVar(
@@ -99,6 +100,27 @@ def _shared(
                     store.pop(next(iter(store)))
                 store[key] = found = built
     return found
+
+
+def shared_calendar(
+    region: str | None = None, schedules: tuple[YearSchedule, ...] = (), projection: bool = False
+) -> Calendar:
+    """``Calendar(schedules, region=region)`` (projected if asked), one object for equal
+    arguments: a calendar is immutable, and a case system that makes a `Case` for every request
+    should not rebuild the same one each time. Rebuilt after the schedule folder is read again
+    (`gkdeadline.calendar.sources.reload_schedules`) or its environment variable changes."""
+    configured = configured_schedules()  # reads the folder on first use (bumps the generation)
+
+    def build() -> Calendar:
+        cal = Calendar(schedules, region=region)
+        return cal.with_projection() if projection else cal
+
+    key = (generation(), id(configured), region, schedules, projection)
+    try:
+        hash(key)
+    except TypeError:  # a schedule made with unhashable parts: build it, do not share it
+        return build()
+    return _shared(_CALENDARS, key, build)
 
 
 def today(now: datetime | None = None) -> date:

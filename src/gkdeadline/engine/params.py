@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gkdeadline.engine import core
 from gkdeadline.errors import CaseError
@@ -31,6 +31,24 @@ KIND_BIT = {
     "correction": core.K_CORRECTION,
     "fee": core.K_FEE,
 }
+
+
+class RuleText(NamedTuple):
+    """What the explanation quotes of a rule."""
+
+    rule: Rule
+    citation: str  # 《source》（document）article：“quote”
+    short: str  # 条例（2019）第三十三条第二款
+    limit: str  # 20 个工作日
+
+
+def short_citation(rule: Rule) -> str:
+    """``条例（2019）第三十三条第二款`` for the 条例, ``《彭阳县…制度》第四条`` for anything else."""
+    doc = "条例" if rule.source == "中华人民共和国政府信息公开条例" else f"《{rule.source}》"
+    year = ""
+    if rule.document in ("国务院令第492号", "国务院令第711号"):
+        year = "（2008）" if rule.document == "国务院令第492号" else "（2019）"
+    return f"{doc}{year}{rule.article}"
 
 
 @dataclass(frozen=True)
@@ -52,12 +70,19 @@ class CaseRules:
     seriously_overdue: int | None
     row: tuple[int, ...] = field(repr=False)
     _refs: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    # what the explanation says of each rule, worked out once per set of rules: every case of
+    # an era quotes the same few rules (id → the rule and its texts; the rule is kept, so the
+    # id cannot be reused by another object)
+    _texts: dict[int, RuleText] = field(default_factory=dict, repr=False, compare=False)
+    _topics: dict[str, Rule | None] = field(default_factory=dict, repr=False, compare=False)
 
     def by_topic(self, topic: str | None) -> Rule | None:
         """The rule a problem's topic cites (the reply rule for request.reply, …)."""
         if topic is None:
             return None
-        return {
+        if topic in self._topics:
+            return self._topics[topic]
+        own = {
             "request.reply": self.reply,
             "request.extension": self.extension,
             "request.correction-notice": self.correction_notice,
@@ -66,7 +91,18 @@ class CaseRules:
             "request.agency-opinion": self.agency,
             "request.delay": self.delay,
             "request.fee": self.fee,
-        }.get(topic) or self.profile.rule_for(topic, self.on)
+        }
+        found = own.get(topic) or self.profile.rule_for(topic, self.on)
+        self._topics[topic] = found
+        return found
+
+    def text(self, rule: Rule) -> RuleText:
+        """``rule``'s citation, short citation and limit, as the explanation quotes them."""
+        found = self._texts.get(id(rule))
+        if found is None or found.rule is not rule:
+            found = RuleText(rule, rule.citation(), short_citation(rule), rule.limit_text())
+            self._texts[id(rule)] = found
+        return found
 
     @property
     def refs(self) -> tuple[Any, ...]:

@@ -8,7 +8,6 @@ not yet published (bounds), and the Chinese explanation.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +18,7 @@ from gkdeadline.calendar import Calendar, collecting_projected
 from gkdeadline.calendar.kernels import PROJECTED, UNKNOWN
 from gkdeadline.calendar.schedule import weekday_zh
 from gkdeadline.engine import core
-from gkdeadline.engine.params import CaseRules, case_rules
+from gkdeadline.engine.params import CaseRules, case_rules, short_citation
 from gkdeadline.engine.result import (
     SCHEMA_VERSION,
     STATUS_ZH,
@@ -59,15 +58,6 @@ _WHAT = {
 }
 
 
-def short_citation(rule: Rule) -> str:
-    """``条例第三十三条第二款`` for the 条例, ``《彭阳县…制度》第四条`` for anything else."""
-    doc = "条例" if rule.source == "中华人民共和国政府信息公开条例" else f"《{rule.source}》"
-    year = ""
-    if rule.document in ("国务院令第492号", "国务院令第711号"):
-        year = "（2008）" if rule.document == "国务院令第492号" else "（2019）"
-    return f"{doc}{year}{rule.article}"
-
-
 def basis_text(rule: Rule, clause: str | None) -> str:
     """A quoted clause with its document: ``条例（2019）第三十三条第三款：“…”``."""
     if not clause:
@@ -92,10 +82,14 @@ class Encoded:
     ep2: list[int]
 
 
+_RANK = {t: i for i, t in enumerate(SPEC_ORDER)}
+
+
 def replay_order(events: Sequence[EventModel]) -> list[int]:
     """Input indices in replay order: by date, then same-day rank, then input order."""
-    rank = {t: i for i, t in enumerate(SPEC_ORDER)}
-    return sorted(range(len(events)), key=lambda i: (events[i].date, rank[events[i].type], i))
+    if len(events) == 1:
+        return [0]
+    return sorted(range(len(events)), key=lambda i: (events[i].date, _RANK[events[i].type], i))
 
 
 def encode(events: Sequence[EventModel], first_ordinal: int) -> Encoded:
@@ -218,14 +212,15 @@ class Context:
     # replays already done, by as-of day index (``validate`` leaves today's here, so the usual
     # ``Case(...).result()`` replays once, not twice)
     replays: dict[int, Raw] = field(default_factory=dict, compare=False, repr=False)
+    first_ordinal: int = 0  # the calendar index's day 0
 
     def day(self, rel: int) -> date | None:
-        if rel in (core.NONE, core.INF) or rel <= core.NONE or rel >= core.INF:
-            return None
-        return date.fromordinal(rel + self.cal.index.first_ordinal)
+        if core.NONE < rel < core.INF:
+            return date.fromordinal(rel + self.first_ordinal)
+        return None
 
     def rel(self, d: date) -> int:
-        return d.toordinal() - self.cal.index.first_ordinal
+        return d.toordinal() - self.first_ordinal
 
 
 def prepare(profile: Profile, cal: Calendar, events: Sequence[EventModel]) -> Context:
@@ -240,7 +235,8 @@ def prepare(profile: Profile, cal: Calendar, events: Sequence[EventModel]) -> Co
     if on is None:
         raise _error(BY_NUM[core.E_MISSING_RECEIVED], None, None, {}, None)
     rules = case_rules(profile, on)
-    return Context(profile, cal, rules, tuple(events), encode(events, cal.index.first_ordinal))
+    first = cal.index.first_ordinal
+    return Context(profile, cal, rules, tuple(events), encode(events, first), first_ordinal=first)
 
 
 def validate(ctx: Context, likely_as_of: date | None = None) -> Raw:
@@ -318,10 +314,11 @@ def _error(
     if index is not None and ev is not None:
         where = f"事件 {index}（{ev.type}，{ev.date.isoformat()}）："
         where_en = f"event {index} ({ev.type}, {ev.date.isoformat()}): "
-    limit = rule.limit_text() if rule is not None else ""
+    text = rules.text(rule) if rule is not None and rules is not None else None
+    limit = text.limit if text is not None else ""
     zh = where + problem.zh.format(limit=limit, **values)
-    if rule is not None:
-        zh += f"（{short_citation(rule)}）"
+    if text is not None:
+        zh += f"（{text.short}）"
     return CaseError(
         zh,
         code=problem.code,
@@ -330,7 +327,7 @@ def _error(
         field=ev.type if ev is not None else None,
         value=ev.date.isoformat() if ev is not None else None,
         rule_id=rule.id if rule is not None else None,
-        citation=rule.citation() if rule is not None else None,
+        citation=text.citation if text is not None else None,
     )
 
 
@@ -525,7 +522,7 @@ def render_finding(
     """``(message_zh, message_en, rule)`` of a finding; shared by the scalar and batch paths."""
     rule = finding_rule(rules, problem)
     values = finding_values(problem, args, late_args, day)
-    limit = rule.limit_text() if rule is not None else ""
+    limit = rules.text(rule).limit if rule is not None else ""
     return problem.zh.format(limit=limit, **values), problem.en.format(limit=limit, **values), rule
 
 
@@ -568,7 +565,7 @@ def _findings(ctx: Context, raw: Raw, late: Raw | None) -> list[Finding]:
                 event_index=index,
                 date=ev.date if ev is not None else None,
                 rule_id=rule.id if rule is not None else None,
-                citation=rule.citation() if rule is not None else None,
+                citation=ctx.rules.text(rule).citation if rule is not None else None,
             )
         )
     return out
@@ -600,7 +597,7 @@ def _trail(ctx: Context, raw: Raw, late: Raw | None) -> list[Step]:
                 event=ev.type,
                 text=text,
                 rule_id=(rule or reply).id,
-                citation=(rule or reply).citation(),
+                citation=rules.text(rule or reply).citation,
                 due=due,
                 due_latest=due_latest if due_latest != due else None,
                 extra=ev.extra,
@@ -655,13 +652,13 @@ def _describe(
         if rules.receipt is not None:
             item = way.item if way is not None and way.item else ""
             what = f"，{way.text}" if way is not None else ""
-            basis = f"，{short_citation(rules.receipt)}{item}{what}"
+            basis = f"，{rules.text(rules.receipt).short}{item}{what}"
         when = ""
         if ev.confirmed is not None:
             when = f"，{ev.confirmed.isoformat()}（{weekday_zh(ev.confirmed)}）确认为收到申请之日"
         return (
-            f"收到申请（{CHANNEL_ZH[ev.channel]}{basis}）{when}→ 答复期限 {reply.limit_text()}"
-            f"（{short_citation(reply)}）",
+            f"收到申请（{CHANNEL_ZH[ev.channel]}{basis}）{when}→ 答复期限 {rules.text(reply).limit}"
+            f"（{rules.text(reply).short}）",
             rules.receipt or reply,
         )
     if kind == "correction_requested":
@@ -684,7 +681,7 @@ def _describe(
     if kind == "correction_received":
         if info == core.I_RESTART and rules.restart is not None:
             basis = basis_text(rules.restart, rules.restart.restarts_basis)
-            return f"收到补正的申请，答复期限自本日重新计算 {reply.limit_text()}（{basis}）", (
+            return f"收到补正的申请，答复期限自本日重新计算 {rules.text(reply).limit}（{basis}）", (
                 rules.restart
             )
         return "收到补正", reply
@@ -694,7 +691,7 @@ def _describe(
         limit, prule = _party_limit(ctx, ev)
         own = ""
         if limit is not None and prule is not None:
-            own = f"；{party}应于 {limit.isoformat()} 前提出意见（{short_citation(prule)}）"
+            own = f"；{party}应于 {limit.isoformat()} 前提出意见（{rules.text(prule).short}）"
         if info == core.I_NOT_COUNTED:
             return (
                 f"征求{party}意见；施行中的规则没有这段时间不计入的规定，计入答复期限{own}",
@@ -742,7 +739,7 @@ def _describe(
             else (f" {ev.workdays} 个工作日" if ev.workdays is not None else "（取上限）")
         )
         capped = "，超过上限，按上限计算" if info == core.I_CAPPED else ""
-        cite = f"（{short_citation(ext)}，{ext.limit_text()}）" if ext is not None else ""
+        cite = f"（{rules.text(ext).short}，{rules.text(ext).limit}）" if ext is not None else ""
         return f"经负责人同意延长答复期限{what}{cite}{capped}，自原期限届满之次日起接续计算", ext
     if kind == "delay_set":
         if info == core.I_VOID:
@@ -766,7 +763,7 @@ def _describe(
         elif ev.amount is not None:
             period = f"{ev.amount} {'个工作日' if ev.unit == 'workdays' else '日'}内"
         else:
-            period = f"在法定期限（{reply.limit_text()}）内"
+            period = f"在法定期限（{rules.text(reply).limit}）内"
         return f"{by}{doc}责令重新答复，自本日起{period}", reply
     return BY_TYPE[kind].title, reply
 
@@ -841,7 +838,7 @@ def _deadlines(
                 obligor=obligor,
                 title=title,
                 rule_id=rule.id,
-                citation=rule.citation(),
+                citation=rules.text(rule).citation,
                 note=dated.note(note),
                 due_earliest=dated.earliest,
                 due_latest=dated.latest,
@@ -926,9 +923,16 @@ def _on_calendars(
     """``compute(calendar, side)`` on the case's calendar; where that needs a schedule not yet
     published (or the trigger itself is not ``certain``), on the bounding calendars — side 1
     the earliest, side 2 the latest, so a bounded trigger takes its own side."""
-    if certain:
-        with contextlib.suppress(CalendarCoverageError):  # a year not yet published: bounds
-            return Dated(compute(ctx.cal, 1))
+    if not certain:
+        return _bounded(ctx, compute)
+    try:
+        return Dated(compute(ctx.cal, 1))
+    except CalendarCoverageError:  # a year not yet published: bounds
+        return _bounded(ctx, compute)
+
+
+def _bounded(ctx: Context, compute: Callable[[Calendar, int], date | None]) -> Dated:
+    """``compute`` on the earliest and the latest possible calendars."""
     pair = ctx.cal.bounds()
     if pair is None:
         return Dated(None, pending=True)
