@@ -376,14 +376,26 @@ def render_cases(results: Results) -> str:
         f" {sc['events_20000_s']:.2f} s to build and compute (target ≤ 1 s).",
         f"- Looping `Case` over the same rows takes {b['scalar_loop_us']:.0f} µs per case:"
         f" `batch.cases` is {times(b['scalar_loop_us'] * b['cases_per_s'] / 1e6)} faster.",
-        f"- Peak memory allocated by `batch.cases` beyond its input: {b['peak_bytes_per_row']:,.0f}"
-        " bytes per row (tracemalloc, 200,000 rows).",
+        f"- Peak memory allocated by `batch.cases` beyond its input: {_peak_text(b)}.",
         f"- First batch call of a process (compiling the numba kernels, or loading them from the"
         f" cache): {b['first_call_s']:.2f} s, not counted above.",
         "- The previous release is run from a `git worktree` of its commit, in its own process, on"
         " the same machine and environment; both compute the same table.",
     ]
     return "\n".join(lines)
+
+
+def _peak_text(b: dict[str, Any]) -> str:
+    """The peak memory of ``batch.cases`` per row: Python and numpy (tracemalloc) plus Arrow's
+    pool, at each size measured (older results: tracemalloc only, 200,000 rows)."""
+    if "peak" not in b:
+        return f"{b['peak_bytes_per_row']:,.0f} bytes per row (tracemalloc, 200,000 rows)"
+    return "; ".join(
+        f"{m['bytes_per_row']:,.0f} bytes per row at {m['rows']:,} rows ({m['traced']:,.0f}"
+        f" Python and numpy, tracemalloc, + {m['arrow']:,.0f} Arrow's memory pool: the result"
+        " columns)"
+        for m in b["peak"]
+    )
 
 
 def _peer_name(peer: str) -> str:
