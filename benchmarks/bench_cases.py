@@ -188,6 +188,7 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--previous", default="ebd6534", help="git ref of the previous release")
+    ap.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
 
@@ -276,8 +277,8 @@ def main() -> None:
     }
     print(json.dumps(results, ensure_ascii=False, indent=1))
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
