@@ -782,7 +782,7 @@ def _calendar_row(cal: Results, op: str) -> list[str]:
     limit = cal["targets"]
     return [
         f"`{op}`, {r['elements']:,} {'pairs' if op == 'batch.workdays_between' else 'dates'}",
-        f"{ns(r['ours_ns'])}/date",
+        f"{ns(r['ours_ns'])}/{'pair' if op == 'batch.workdays_between' else 'date'}",
         f"{ns(r['peer_ns'])} ({_peer_name(r['peer'])})",
         f"{ns(r['floor_ns'])} (numpy gather)",
         f"{r['ours_over_floor']:.2f}× floor",
