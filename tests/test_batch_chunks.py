@@ -142,3 +142,46 @@ def test_findings_beyond_the_first_room_are_all_kept(monkeypatch: pytest.MonkeyP
     assert ref["findings"].to_pylist()[0]  # (findings to keep)
     monkeypatch.setattr(batch_cases, "_ROOM_PER_CASE", 0)
     assert cases(t, as_of=AS_OF).equals(ref)
+
+
+def test_date32_columns_read_from_their_buffers_as_with_nulls() -> None:
+    """A date32 column without nulls is read straight from its buffers (any chunking, sliced
+    chunks included); a date outside 0001–9999 in it is still a date-invalid error row, as
+    when the column has a null and takes the general way."""
+    days = [date(2024, 3, 1) + timedelta(days=k) for k in range(9)]
+    far = pa.array([-800_000, 3_000_000], pa.int32()).view(pa.date32())  # years -221, 10183
+    plain = pa.array(days, pa.date32())
+    received = pa.chunked_array([plain.slice(0, 3), pa.concat_arrays([far, plain.slice(3, 4)])])
+    t = pa.table({"received": received, "channel": pa.array(["in_person"] * 9)})
+    out = cases(t, as_of=AS_OF)
+    codes = out["error_code"].to_pylist()
+    assert codes[3:5] == ["date-invalid", "date-invalid"]
+    assert all(c is None for i, c in enumerate(codes) if i not in (3, 4))
+    # the same rows with a null after them: the general reader gives the same results
+    nulls = pa.chunked_array([*received.chunks, pa.array([None], pa.date32())])
+    t2 = pa.table({"received": nulls, "channel": pa.array(["in_person"] * 10)})
+    out2 = cases(t2, as_of=AS_OF).slice(0, 9)
+    for name in OUTPUT_COLUMNS:
+        assert out[name].to_pylist() == out2[name].to_pylist(), name
+    # sliced (offset) chunks
+    sliced = t.slice(2, 5)
+    assert cases(sliced, as_of=AS_OF).equals(out.slice(2, 5))
+
+
+def test_rules_per_era_in_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows whose rules come from different eras, and rows of an era without a reply rule
+    (no-reply-rule), in one chunk: each row as when computed alone."""
+    received = [date(2007, 6, 1), date(2015, 3, 2), date(2019, 9, 2), date(2007, 7, 2)]
+    received += [date(2024, 3, 1), date(2020, 12, 1), date(2019, 5, 20)]
+    t = pa.table(
+        {
+            "received": pa.array(received, pa.date32()),
+            "channel": pa.array(["in_person"] * len(received)),
+        }
+    )
+    out = cases(t, as_of=AS_OF)
+    assert out["error_code"].to_pylist()[0] == "no-reply-rule"
+    assert out["error_code"].to_pylist()[3] == "no-reply-rule"
+    monkeypatch.setattr(batch_cases, "CHUNK_ROWS", 1)
+    alone = cases(t, as_of=AS_OF)
+    assert alone.equals(out)

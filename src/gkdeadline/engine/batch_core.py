@@ -395,8 +395,32 @@ def collect_plain(
     return nu
 
 
+def era_rows(era: Ints, members: Ints, edges: Ints, which: Ints, first: Ints) -> None:
+    """Per member ``i``, the era its date ``era[members[i]]`` falls in (``which[i]``: how many
+    of the sorted ``edges`` are on or before it, as ``np.searchsorted(..., side="right")``
+    gives), and per era the first member in it (``first[w]``, -1: none; ``len(edges) + 1``
+    entries)."""
+    for w in range(len(first)):
+        first[w] = -1
+    ne = len(edges)
+    for i in range(len(members)):
+        d = era[members[i]]
+        lo = 0
+        hi = ne
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if edges[mid] <= d:
+                lo = mid + 1
+            else:
+                hi = mid
+        which[i] = lo
+        if first[lo] < 0:
+            first[lo] = i
+
+
 KERNELS = (
     "run_cases",
+    "era_rows",
     "merge_bounds_into",
     "sort_events",
     "wide_events",
