@@ -275,12 +275,16 @@ def compute(
     if raw is None:
         raw = replay(ctx.cal, enc, ctx.rules, cutoff, a)
         _raise_if_error(ctx, raw)
-    # the explanation's own lookups (party deadlines, 复议 and 诉讼 windows) may touch projected
-    # days; the result's flag comes from the core, so they are collected here, not warned about
-    with collecting_projected():
-        if raw.out[core.O_FLAGS] & UNKNOWN:
-            return _with_bounds(ctx, raw, cutoff, a, as_of, case_id, extra)
-        return _decode(ctx, raw, None, as_of, case_id, extra)
+    if raw.out[core.O_FLAGS] & UNKNOWN or ctx.cal.index.has_projected:
+        # the explanation's own lookups (party deadlines, 复议 and 诉讼 windows) may touch
+        # projected days; the result's flag comes from the core, so they are collected here,
+        # not warned about (on a calendar without projected days only the bounding calendars
+        # can touch them: `_bounded` collects those)
+        with collecting_projected():
+            if raw.out[core.O_FLAGS] & UNKNOWN:
+                return _with_bounds(ctx, raw, cutoff, a, as_of, case_id, extra)
+            return _decode(ctx, raw, None, as_of, case_id, extra)
+    return _decode(ctx, raw, None, as_of, case_id, extra)
 
 
 def _raise_if_error(ctx: Context, raw: Raw) -> None:
@@ -932,16 +936,18 @@ def _on_calendars(
 
 
 def _bounded(ctx: Context, compute: Callable[[Calendar, int], date | None]) -> Dated:
-    """``compute`` on the earliest and the latest possible calendars."""
+    """``compute`` on the earliest and the latest possible calendars (which project the years
+    they bound: the days are collected, not warned about, as in :func:`compute`)."""
     pair = ctx.cal.bounds()
     if pair is None:
         return Dated(None, pending=True)
     sides: list[date | None] = []
-    for side, cal in ((1, pair[0]), (2, pair[1])):
-        try:
-            sides.append(None if cal is None else compute(cal, side))
-        except CalendarCoverageError:
-            sides.append(None)
+    with collecting_projected():
+        for side, cal in ((1, pair[0]), (2, pair[1])):
+            try:
+                sides.append(None if cal is None else compute(cal, side))
+            except CalendarCoverageError:
+                sides.append(None)
     lo, hi = sides
     if lo is not None and lo == hi:
         return Dated(lo, pending=True)
