@@ -308,6 +308,37 @@ def test_text_that_is_not_utf8_is_refused_by_the_json_lines_writer(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
 
 
+def test_the_compiled_json_lines_writer_copies_plain_text_and_escapes_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text column with nothing to escape is copied as it is (``JK_PLAIN``), one with a quote,
+    a backslash or a control character is escaped byte by byte (``JK_TEXT``); rows are written a
+    few at a time (``_JSON_ROWS``), across batches: byte for byte what ``json.dumps`` writes."""
+    import pyarrow as pa
+
+    monkeypatch.setattr(batch_files, "_JSON_ROWS", 3)
+    plain = ["a", "", "条例；第三十三条", None, "x y", "z", "é", "long " * 10]
+    escaped = ['q"', "b\\", "t\t", "nl\n", "c\x01", None, "\x7f", "ok"]
+    table = pa.Table.from_batches(
+        pa.table(
+            {
+                "plain": plain,
+                "escaped": escaped,
+                "n": pa.array([1, -2, None, 3, 4, 5, 6, 7], pa.int64()),
+                "d": pa.array([0, 1, 2, None, 4, 5, 6, -719162], pa.int32()).cast(pa.date32()),
+                "b": [True, False, None, True, False, True, False, True],
+            }
+        ).to_batches(max_chunksize=5)
+    )
+    blocks = batch_files._json_lines(table)
+    assert blocks is not None
+    expected = "".join(
+        json.dumps(row, ensure_ascii=False, default=batch_files._jsonable) + "\n"
+        for row in table.to_pylist()
+    )
+    assert b"".join(bytes(b) for b in blocks) == expected.encode("utf-8")
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
 def test_a_second_ctrl_c_while_writing_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str

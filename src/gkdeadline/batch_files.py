@@ -1494,6 +1494,7 @@ _DAYS = (-719162, 2932896)  # days since 1970-01-01 of 0001-01-01 and 9999-12-31
 _NO_INTS = np.zeros(1, dtype=np.int64)
 _NO_BYTES = np.zeros(0, dtype=np.uint8)
 _NO_OFFSETS = np.zeros(1, dtype=np.int32)
+_JSON_ROWS = 2048  # rows of JSON Lines written by one round of the compiled writer
 
 
 def _json_lines(table: Any) -> list[Any] | None:
@@ -1540,20 +1541,24 @@ def _json_lines(table: Any) -> list[Any] | None:
         n = batch.num_rows
         if not n:
             continue
-        args = [_json_args(kind, batch.column(j)) for j, (kind, _) in enumerate(plan)]
+        steps = []
+        for j, (kind, key) in enumerate(plan):
+            data, offsets, ints, valid = _json_args(kind, batch.column(j))
+            if kind == ts.JK_TEXT and k.json_plain(data, int(offsets[0]), int(offsets[-1])):
+                kind = ts.JK_PLAIN  # noqa: PLW2901  (nothing to escape: copied as it is)
+            steps.append((kind, key, data, offsets, ints, valid))
+        steps.append((ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS))
         cursor = np.zeros(n, dtype=np.int64)
-        for (kind, key), arg in zip(plan, args, strict=True):
-            k.json_column(0, kind, key, *arg, _NO_BYTES, cursor)
-        k.json_column(0, ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS, _NO_BYTES,
-                      cursor)  # fmt: skip
+        for step in steps:
+            k.json_column(0, *step, _NO_BYTES, cursor, 0, n)
         total = int(cursor.sum())
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(cursor[:-1], out=starts[1:])
         out = np.empty(total, dtype=np.uint8)
-        for (kind, key), arg in zip(plan, args, strict=True):
-            k.json_column(1, kind, key, *arg, out, starts)
-        k.json_column(1, ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS, out,
-                      starts)  # fmt: skip
+        for lo in range(0, n, _JSON_ROWS):  # a few thousand rows at a time: written in the cache
+            hi = min(n, lo + _JSON_ROWS)
+            for step in steps:
+                k.json_column(1, *step, out, starts, lo, hi)
         blocks.append(out)
     return blocks
 
