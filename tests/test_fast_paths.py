@@ -308,6 +308,40 @@ def test_text_that_is_not_utf8_is_refused_by_the_json_lines_writer(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
 
 
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'{"id": "a", "k\\"ey": "v"}\n{"id": "bb", "k\\"ey": "w\\"x"}\n', True),
+        (b'{"id": "a", "key": "v"}\n{"id": "b", "kez": "w"}\n', False),  # a key differs midway
+        (b'{"id": "a", "key": "v"}\n{"id": "b", "keyy": "w"}\n', False),  # a key runs on
+        (b'{"id": "a", "key": "v"}\n{"id": "b", "key": "w\x01"}\n', False),  # a control byte
+        (b'{"id": "a"}\n{"id": "' + b"x" * 40 + b'"}\n', False),  # longer than the limit
+        (b'{"id": "a"}\n{"id": "' + b"x" * 20 + b'"}\n', True),
+    ],
+)
+@pytest.mark.parametrize("block", [1, 3, 1000])
+def test_the_json_lines_scan_skips_runs_of_key_and_text_bytes(
+    text: bytes, plain: bool, block: int
+) -> None:
+    """The scan goes through a known key and through the ordinary bytes of a text value in
+    runs; a run stops at a quote, a backslash, a control byte, a byte that is not the expected
+    key's, the end of a block, and a line longer than the limit is refused all the same."""
+    import numpy as np
+
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    state = np.zeros(text_scan.NJSTATE, dtype=np.int64)
+    k.new_jstate(state)
+    expect = np.empty(64, dtype=np.uint8)
+    refused = any(
+        k.scan_jsonl(np.frombuffer(text[i : i + block], dtype=np.uint8), state, expect, 40)
+        for i in range(0, len(text), block)
+    )
+    assert refused != plain
+
+
 def test_the_compiled_json_lines_writer_copies_plain_text_and_escapes_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -258,8 +258,11 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
     nul = state[J_NULL]
     keys = state[J_KEYS]
     line_len = state[J_LINE_LEN]
-    for i in range(len(buf)):
+    n = len(buf)
+    i = 0
+    while i < n:
         b = buf[i]
+        i += 1
         line_len += 1
         if line_len > limit:
             return 1
@@ -321,6 +324,22 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
                     if pos >= nexp or expect[pos] != b:
                         return 1
                     pos += 1
+                    # the rest of a known key, up to its closing quote or a backslash
+                    while esc == 0 and i < n and pos < nexp and buf[i] == expect[pos]:
+                        if buf[i] == 92:
+                            break
+                        i += 1
+                        pos += 1
+                        line_len += 1
+            elif esc == 0:  # the rest of a text value, up to a quote, a backslash or the like
+                while i < n:
+                    c = buf[i]
+                    if c < 32 or c == 34 or c == 92:
+                        break
+                    i += 1
+                    line_len += 1
+            if line_len > limit:
+                return 1
             continue
         if b == 10:  # the end of a line
             if mode == 0:
