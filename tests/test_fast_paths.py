@@ -308,6 +308,16 @@ def test_text_that_is_not_utf8_is_refused_by_the_json_lines_writer(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
 
 
+@pytest.mark.parametrize("step", [1, 2, 5, 1 << 24])
+def test_line_feeds_are_counted_in_steps(tmp_path: Path, step: int) -> None:
+    """The written JSON Lines file is counted back mapped, a few bytes at a time or all at once."""
+    text = b'{"a": "1"}\n\n{"a": "\xe6\x9d\xa1"}\n'
+    assert batch_files._line_feeds(text, step) == 3
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(text)
+    assert batch_files._count_rows(path, "jsonl", ["a"]) == 3
+
+
 @pytest.mark.parametrize(
     ("text", "plain"),
     [
