@@ -309,13 +309,20 @@ def test_text_that_is_not_utf8_is_refused_by_the_json_lines_writer(tmp_path: Pat
 
 
 @pytest.mark.parametrize("step", [1, 2, 5, 1 << 24])
-def test_line_feeds_are_counted_in_steps(tmp_path: Path, step: int) -> None:
-    """The written JSON Lines file is counted back mapped, a few bytes at a time or all at once."""
+def test_line_feeds_are_counted_in_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    """The written JSON Lines file is counted back mapped, a window at a time (one or several),
+    a few bytes at a time or all at once."""
+    import mmap
+
     text = b'{"a": "1"}\n\n{"a": "\xe6\x9d\xa1"}\n'
     assert batch_files._line_feeds(text, step) == 3
     path = tmp_path / "out.jsonl"
-    path.write_bytes(text)
-    assert batch_files._count_rows(path, "jsonl", ["a"]) == 3
+    path.write_bytes(text * 3000)
+    assert batch_files._count_rows(path, "jsonl", ["a"]) == 9000
+    monkeypatch.setattr(batch_files, "_MAP_BYTES", mmap.ALLOCATIONGRANULARITY + step % 7)
+    assert batch_files._count_rows(path, "jsonl", ["a"]) == 9000
 
 
 @pytest.mark.parametrize(

@@ -1600,6 +1600,9 @@ def _jsonable(v: Any) -> Any:
     raise TypeError(f"cannot write {type(v).__name__} to JSON")
 
 
+_MAP_BYTES = 1 << 24  # bytes of a written JSON Lines file mapped at a time to count it back
+
+
 def _line_feeds(buf: Any, step: int = 1 << 24) -> int:
     """How many line feeds ``buf`` holds (``step`` bytes at a time: a small array of flags)."""
     data = np.frombuffer(buf, dtype=np.uint8)
@@ -1619,8 +1622,16 @@ def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
     if fmt == "jsonl":  # (mapped, not read: ~4x faster than counting blocks of bytes read)
         import mmap
 
-        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            return _line_feeds(m)
+        size = path.stat().st_size
+        step = _MAP_BYTES - _MAP_BYTES % mmap.ALLOCATIONGRANULARITY
+        lines = 0
+        with path.open("rb") as f:
+            for at in range(0, size, step):  # a window at a time: the process's memory stays small
+                with mmap.mmap(
+                    f.fileno(), min(step, size - at), access=mmap.ACCESS_READ, offset=at
+                ) as m:
+                    lines += _line_feeds(m)
+        return lines
     from gkdeadline.jit import compiled
 
     k = compiled("gkdeadline.text_scan")
