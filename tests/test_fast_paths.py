@@ -308,6 +308,88 @@ def test_text_that_is_not_utf8_is_refused_by_the_json_lines_writer(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
 
 
+@pytest.mark.parametrize("step", [1, 2, 5, 1 << 24])
+def test_line_feeds_are_counted_in_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    """The written JSON Lines file is counted back mapped, a window at a time (one or several),
+    a few bytes at a time or all at once."""
+    import mmap
+
+    text = b'{"a": "1"}\n\n{"a": "\xe6\x9d\xa1"}\n'
+    assert batch_files._line_feeds(text, step) == 3
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(text * 3000)
+    assert batch_files._count_rows(path, "jsonl", ["a"]) == 9000
+    monkeypatch.setattr(batch_files, "_MAP_BYTES", mmap.ALLOCATIONGRANULARITY + step % 7)
+    assert batch_files._count_rows(path, "jsonl", ["a"]) == 9000
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'{"id": "a", "k\\"ey": "v"}\n{"id": "bb", "k\\"ey": "w\\"x"}\n', True),
+        (b'{"id": "a", "key": "v"}\n{"id": "b", "kez": "w"}\n', False),  # a key differs midway
+        (b'{"id": "a", "key": "v"}\n{"id": "b", "keyy": "w"}\n', False),  # a key runs on
+        (b'{"id": "a", "key": "v"}\n{"id": "b", "key": "w\x01"}\n', False),  # a control byte
+        (b'{"id": "a"}\n{"id": "' + b"x" * 40 + b'"}\n', False),  # longer than the limit
+        (b'{"id": "a"}\n{"id": "' + b"x" * 20 + b'"}\n', True),
+    ],
+)
+@pytest.mark.parametrize("block", [1, 3, 1000])
+def test_the_json_lines_scan_skips_runs_of_key_and_text_bytes(
+    text: bytes, plain: bool, block: int
+) -> None:
+    """The scan goes through a known key and through the ordinary bytes of a text value in
+    runs; a run stops at a quote, a backslash, a control byte, a byte that is not the expected
+    key's, the end of a block, and a line longer than the limit is refused all the same."""
+    import numpy as np
+
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    state = np.zeros(text_scan.NJSTATE, dtype=np.int64)
+    k.new_jstate(state)
+    expect = np.empty(64, dtype=np.uint8)
+    refused = any(
+        k.scan_jsonl(np.frombuffer(text[i : i + block], dtype=np.uint8), state, expect, 40)
+        for i in range(0, len(text), block)
+    )
+    assert refused != plain
+
+
+def test_the_compiled_json_lines_writer_copies_plain_text_and_escapes_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text column with nothing to escape is copied as it is (``JK_PLAIN``), one with a quote,
+    a backslash or a control character is escaped byte by byte (``JK_TEXT``); rows are written a
+    few at a time (``_JSON_ROWS``), across batches: byte for byte what ``json.dumps`` writes."""
+    import pyarrow as pa
+
+    monkeypatch.setattr(batch_files, "_JSON_ROWS", 3)
+    plain = ["a", "", "条例；第三十三条", None, "x y", "z", "é", "long " * 10]
+    escaped = ['q"', "b\\", "t\t", "nl\n", "c\x01", None, "\x7f", "ok"]
+    table = pa.Table.from_batches(
+        pa.table(
+            {
+                "plain": plain,
+                "escaped": escaped,
+                "n": pa.array([1, -2, None, 3, 4, 5, 6, 7], pa.int64()),
+                "d": pa.array([0, 1, 2, None, 4, 5, 6, -719162], pa.int32()).cast(pa.date32()),
+                "b": [True, False, None, True, False, True, False, True],
+            }
+        ).to_batches(max_chunksize=5)
+    )
+    blocks = batch_files._json_lines(table)
+    assert blocks is not None
+    expected = "".join(
+        json.dumps(row, ensure_ascii=False, default=batch_files._jsonable) + "\n"
+        for row in table.to_pylist()
+    )
+    assert b"".join(bytes(b) for b in blocks) == expected.encode("utf-8")
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
 def test_a_second_ctrl_c_while_writing_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str

@@ -1494,6 +1494,7 @@ _DAYS = (-719162, 2932896)  # days since 1970-01-01 of 0001-01-01 and 9999-12-31
 _NO_INTS = np.zeros(1, dtype=np.int64)
 _NO_BYTES = np.zeros(0, dtype=np.uint8)
 _NO_OFFSETS = np.zeros(1, dtype=np.int32)
+_JSON_ROWS = 2048  # rows of JSON Lines written by one round of the compiled writer
 
 
 def _json_lines(table: Any) -> list[Any] | None:
@@ -1540,20 +1541,24 @@ def _json_lines(table: Any) -> list[Any] | None:
         n = batch.num_rows
         if not n:
             continue
-        args = [_json_args(kind, batch.column(j)) for j, (kind, _) in enumerate(plan)]
+        steps = []
+        for j, (kind, key) in enumerate(plan):
+            data, offsets, ints, valid = _json_args(kind, batch.column(j))
+            if kind == ts.JK_TEXT and k.json_plain(data, int(offsets[0]), int(offsets[-1])):
+                kind = ts.JK_PLAIN  # noqa: PLW2901  (nothing to escape: copied as it is)
+            steps.append((kind, key, data, offsets, ints, valid))
+        steps.append((ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS))
         cursor = np.zeros(n, dtype=np.int64)
-        for (kind, key), arg in zip(plan, args, strict=True):
-            k.json_column(0, kind, key, *arg, _NO_BYTES, cursor)
-        k.json_column(0, ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS, _NO_BYTES,
-                      cursor)  # fmt: skip
+        for step in steps:
+            k.json_column(0, *step, _NO_BYTES, cursor, 0, n)
         total = int(cursor.sum())
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(cursor[:-1], out=starts[1:])
         out = np.empty(total, dtype=np.uint8)
-        for (kind, key), arg in zip(plan, args, strict=True):
-            k.json_column(1, kind, key, *arg, out, starts)
-        k.json_column(1, ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS, out,
-                      starts)  # fmt: skip
+        for lo in range(0, n, _JSON_ROWS):  # a few thousand rows at a time: written in the cache
+            hi = min(n, lo + _JSON_ROWS)
+            for step in steps:
+                k.json_column(1, *step, out, starts, lo, hi)
         blocks.append(out)
     return blocks
 
@@ -1595,6 +1600,15 @@ def _jsonable(v: Any) -> Any:
     raise TypeError(f"cannot write {type(v).__name__} to JSON")
 
 
+_MAP_BYTES = 1 << 24  # bytes of a written JSON Lines file mapped at a time to count it back
+
+
+def _line_feeds(buf: Any, step: int = 1 << 24) -> int:
+    """How many line feeds ``buf`` holds (``step`` bytes at a time: a small array of flags)."""
+    data = np.frombuffer(buf, dtype=np.uint8)
+    return sum(int(np.count_nonzero(data[i : i + step] == 10)) for i in range(0, len(data), step))
+
+
 def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
     """Rows in a written output file (read back, to verify it before it replaces the target):
     Parquet's own count; lines of JSON Lines; records of CSV (line feeds outside quotes, in one
@@ -1605,9 +1619,19 @@ def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
         return 0
     if fmt == "parquet":
         return int(pq.ParquetFile(path).metadata.num_rows)
-    if fmt == "jsonl":
+    if fmt == "jsonl":  # (mapped, not read: ~4x faster than counting blocks of bytes read)
+        import mmap
+
+        size = path.stat().st_size
+        step = _MAP_BYTES - _MAP_BYTES % mmap.ALLOCATIONGRANULARITY
+        lines = 0
         with path.open("rb") as f:
-            return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+            for at in range(0, size, step):  # a window at a time: the process's memory stays small
+                with mmap.mmap(
+                    f.fileno(), min(step, size - at), access=mmap.ACCESS_READ, offset=at
+                ) as m:
+                    lines += _line_feeds(m)
+        return lines
     from gkdeadline.jit import compiled
 
     k = compiled("gkdeadline.text_scan")
