@@ -4,6 +4,8 @@ table and writes benchmarks/results/bench_all.json (``docs/benchmarks.md`` is ge
     uv run python benchmarks/bench_all.py                 # the full sizes (~10 minutes)
     uv run python benchmarks/bench_all.py --quick         # 10× smaller, results in a temp folder
     uv run python benchmarks/bench_all.py --table-only    # the table of the last results
+    uv run python benchmarks/bench_all.py --table-only --json benchmarks/results/bench_all.json
+        # … and that table written as the results file (after rerunning one script)
 
 Rows, each from the script that measures it (run here one after the other, in subprocesses, so
 each starts in a fresh process):
@@ -100,6 +102,9 @@ def main() -> None:
         paths = {n: RESULTS_DIR / f"bench_{n}.json" for n in ("calendar", "cases", "files", "dask")}
         results = collect(paths)
         print("\n".join(issue_table(results)))
+        if args.json is not None:  # each source keeps its own date and machine
+            args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", "utf-8")
+            print(f"# written to {args.json}")
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = RESULTS_DIR if full else Path(tmp)
