@@ -18,6 +18,7 @@ from gkdeadline.batch_cases import cases
 from gkdeadline.calendar import Calendar, sources
 from gkdeadline.case import Case
 from gkdeadline.cli import main
+from gkdeadline.errors import CalendarCoverageError
 
 DATA = Path(__file__).parent / "data" / "notices"
 
@@ -152,3 +153,28 @@ def test_a_schedule_contradicting_an_official_year_needs_override(monkeypatch, t
     with pytest.raises(gkdeadline.ScheduleError) as info:
         Calendar()
     assert info.value.code == "schedule-conflicts-official"
+
+
+def test_profiles_share_one_calendar_until_the_folder_is_read_again(monkeypatch, tmp_path) -> None:
+    """`Profile.calendar` gives one object for equal arguments (a case system makes a Case per
+    request) and a new one, with the new year, once the schedule folder is read again."""
+    from gkdeadline.profiles import default_catalogue
+
+    national = default_catalogue().get("national")
+    before = national.calendar()
+    assert national.calendar() is before
+    assert national.calendar(projection=True) is not before
+    folder = tmp_path / "schedules"
+    folder.mkdir()
+    (folder / "2027.toml").write_text(
+        'year = 2027\nnotice = "测试：国务院办公厅关于2027年部分节假日安排的通知"\n'
+        '[[holiday]]\nname = "元旦"\noff = ["2027-01-01..2027-01-03"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GKDEADLINE_SCHEDULES", str(folder))
+    sources.reload_schedules()
+    after = national.calendar()
+    assert after is not before
+    assert after.add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    with pytest.raises(CalendarCoverageError):
+        before.add_workdays(date(2026, 12, 31), 1)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -386,18 +386,13 @@ def _temporal_days(col: Any, name: str, errors: RowErrors) -> I64:
 def _date32_days(col: Any) -> I64 | None:
     """A date32 column without nulls as int64 days since 1970-01-01, read from its buffers;
     None when a date is outside the years 0001–9999 (:func:`_temporal_days` then reports it)."""
-    pa = _need_arrow()
     out = np.empty(len(col), dtype=np.int64)
-    at = 0
-    for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+    for at, chunk in _chunks(col):
         n = len(chunk)
-        if n == 0:
-            continue
         data = chunk.buffers()[1]
         out[at : at + n] = np.frombuffer(data, dtype=np.int32, count=chunk.offset + n)[
             chunk.offset :
         ]
-        at += n
     if len(out) and (int(out.min()) < FIRST_DAY or int(out.max()) > LAST_DAY):
         return None
     return out
@@ -472,11 +467,8 @@ def _iso_dates(col: Any) -> I64 | None:
 
     k = compiled("gkdeadline.text_scan")
     out = np.empty(len(col), dtype=np.int64)
-    at = 0
-    for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+    for at, chunk in _chunks(col):
         n = len(chunk)
-        if n == 0:
-            continue
         _, offsets_buf, data_buf = chunk.buffers()
         offsets = np.frombuffer(
             offsets_buf, dtype=np.int64 if large else np.int32, count=chunk.offset + n + 1
@@ -489,8 +481,18 @@ def _iso_dates(col: Any) -> I64 | None:
         )
         if k.iso_days(data, offsets, valid, NAT, out[at : at + n]):
             return None
-        at += n
     return out
+
+
+def _chunks(col: Any) -> Iterator[tuple[int, Any]]:
+    """The non-empty chunks of an Arrow array or chunked array, each with the row it starts
+    at (for kernels that read a chunk's buffers)."""
+    pa = _need_arrow()
+    at = 0
+    for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+        if len(chunk):
+            yield at, chunk
+            at += len(chunk)
 
 
 _NO_BYTES = np.zeros(0, dtype=np.uint8)

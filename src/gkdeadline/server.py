@@ -539,13 +539,14 @@ def _column(values: list[Any]) -> Any:
     else as text (objects and arrays as their JSON), so that a bad cell is that row's error."""
     import pyarrow as pa
 
+    def as_text() -> Any:
+        return pa.array([_text(_cell(v)) for v in values], type=pa.string())
+
     try:
         arr = pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        arr = None  # mixed types: as text
-    if arr is not None and not pa.types.is_nested(arr.type):
-        return arr
-    return pa.array([_text(_cell(v)) for v in values], type=pa.string())
+        return as_text()  # mixed types
+    return as_text() if pa.types.is_nested(arr.type) else arr
 
 
 _ROW_OUTPUT = (

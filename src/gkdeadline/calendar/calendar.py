@@ -109,13 +109,13 @@ def shared_calendar(
     arguments: a calendar is immutable, and a case system that makes a `Case` for every request
     should not rebuild the same one each time. Rebuilt after the schedule folder is read again
     (`gkdeadline.calendar.sources.reload_schedules`) or its environment variable changes."""
-    configured = configured_schedules()  # reads the folder on first use (bumps the generation)
+    configured_schedules()  # reads the folder on first use or after a change (a new generation)
 
     def build() -> Calendar:
         cal = Calendar(schedules, region=region)
         return cal.with_projection() if projection else cal
 
-    key = (generation(), id(configured), region, schedules, projection)
+    key = (generation(), region, schedules, projection)
     try:
         hash(key)
     except TypeError:  # a schedule made with unhashable parts: build it, do not share it
