@@ -276,7 +276,7 @@ def test_the_reader_thread_ends_when_the_consumer_stops_early(n: int) -> None:
         finally:
             closed.append(True)
 
-    gen = batch_files._prefetched(source())
+    gen = batch_files._prefetched(source(), lambda: None)
     assert next(gen) == 0
     time.sleep(0.05)  # the reader has handed over what it could and waits
     t0 = time.perf_counter()
@@ -450,3 +450,52 @@ def test_a_signal_while_the_file_is_scanned_stops_the_run_as_later(
     with pytest.raises(BatchInterrupted):
         process_file(src, tmp_path / "out.csv", as_of=AS_OF)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_signal_while_the_threads_run_is_acted_on_between_chunks() -> None:
+    """While reading and writing threads run, the handler only records the signal (an exception
+    raised inside the import machinery would leave the import lock held, and the writer thread
+    importing next would hang the run); ``check()`` raises it, and not once committing."""
+    import signal
+
+    sig = batch_files._Signals()
+    sig.polled = True
+    sig._handle(signal.SIGINT, None)  # recorded, not raised
+    with pytest.raises(batch_files.BatchInterrupted):
+        sig.check()
+    sig.deferred = True
+    sig.check()  # committing: the rename goes ahead
+    sig = batch_files._Signals()
+    with pytest.raises(batch_files.BatchInterrupted):
+        sig._handle(signal.SIGTERM, None)  # no threads: raised where it lands
+
+
+def test_a_writer_that_does_not_keep_up_does_not_hide_a_signal() -> None:
+    """The main thread waits for room in the writer's queue in short steps, checking for a
+    signal between them."""
+    import threading
+
+    release = threading.Event()
+    written: list[int] = []
+
+    class Slow:
+        def write(self, table: Any) -> None:
+            release.wait(10)
+            written.append(table)
+
+    got = threading.Event()
+
+    def check() -> None:
+        if got.is_set():
+            raise batch_files.BatchInterrupted(2)
+
+    with (
+        pytest.raises(batch_files.BatchInterrupted),
+        batch_files._Behind(Slow(), check) as behind,  # type: ignore[arg-type]
+    ):
+        behind.write(1)  # taken by the thread, which waits in write
+        behind.write(2)  # queued
+        threading.Timer(0.2, got.set).start()
+        threading.Timer(0.5, release.set).start()
+        behind.write(3)  # no room: raises once the signal is recorded
+    assert written == [1]  # what was still queued is not written after a signal

@@ -223,6 +223,23 @@ def test_batch_dates_that_are_not_dates_are_never_computed(tmp_path: Path, name:
         assert all(r["error"].startswith(f"第 {i} 行") for i, r in enumerate(rows, 1))
 
 
+def test_a_case_refuses_every_date_the_batch_refuses(tmp_path: Path) -> None:
+    """One date reader: other calendars' digits (２０２６, ٢٠٢٦), which ``str.isdigit`` takes,
+    are refused by ``Case`` as they are by the batch readers."""
+    _, _, rows = _batch("impossible_dates.jsonl", tmp_path)
+    lines = [
+        json.loads(x) for x in (BAD / "impossible_dates.jsonl").read_text("utf-8").split("\n") if x
+    ]
+    assert len(rows) == len(lines) >= 14
+    for line, row in zip(lines, rows, strict=True):
+        assert row["error_code"] == "date-invalid"
+        with pytest.raises(GkDeadlineError) as caught:
+            Case(
+                "national", [{"type": "received", "date": line["received"], "channel": "in_person"}]
+            )
+        assert caught.value.code == "date-invalid", line
+
+
 @pytest.mark.parametrize("name", ["impossible_dates.csv", "impossible_dates.jsonl"])
 def test_batch_year_0000_is_a_date_error(tmp_path: Path, name: str) -> None:
     """pyarrow reads 0000-01-01; no calendar (and no ``datetime.date``) has year 0."""

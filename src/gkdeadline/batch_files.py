@@ -1650,18 +1650,29 @@ def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
 
 class _Signals:
     """SIGINT and SIGTERM stop the run (the temporary output is removed); handlers are ours only
-    while the run lasts. Once committing, a signal is only recorded: the rename is atomic."""
+    while the run lasts. Once committing, a signal is only recorded: the rename is atomic.
+
+    While the reading and writing threads run (``polled``), a signal is acted on at the next
+    :meth:`check`, between chunks, not wherever it lands: an exception raised inside the import
+    machinery (right after it takes the interpreter's import lock) leaves that lock held, and a
+    thread importing next would wait for it for ever (seen: about one Ctrl-C in eight)."""
 
     def __init__(self) -> None:
         self.received: int | None = None
         self.deferred = False
+        self.polled = False
         self._old: dict[int, Any] = {}
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.received is None:
             self.received = signum
-        if not self.deferred:
+        if not self.deferred and not self.polled:
             raise BatchInterrupted(signum)
+
+    def check(self) -> None:
+        """Raise for a signal received while ``polled`` (unless committing already)."""
+        if self.received is not None and not self.deferred:
+            raise BatchInterrupted(self.received)
 
     def __enter__(self) -> _Signals:
         if threading.current_thread() is threading.main_thread():
@@ -1814,11 +1825,17 @@ def process_file(
                 tmp = _temp_beside(dst)
                 writer = _Writer(tmp, fmt_out)
                 names: list[str] = []
-                with _Behind(writer) as behind:
-                    for table in _results(chunks, kw, events, chunk_rows, summary):
-                        summary.add(table)
-                        names = table.column_names
-                        behind.write(table)
+                sig.polled = True  # (until the reading and writing threads have ended)
+                try:
+                    with _Behind(writer, sig.check) as behind:
+                        for table in _results(chunks, kw, events, chunk_rows, summary, sig.check):
+                            sig.check()
+                            summary.add(table)
+                            names = table.column_names
+                            behind.write(table)
+                finally:
+                    sig.polled = False
+                sig.check()
                 writer.close()
                 if summary.rows == 0:
                     raise _file_error(f"{src}：没有可计算的行", f"{src}: no rows to compute")
@@ -1849,9 +1866,10 @@ def _results(
     events: bool,
     chunk_rows: int,
     summary: Summary,
+    check: Callable[[], None],
 ) -> Iterator[Any]:
     def counted() -> Iterator[_Chunk]:
-        for chunk in _prefetched(chunks):
+        for chunk in _prefetched(chunks, check):
             summary.input_rows += chunk.table.num_rows
             yield chunk
 
@@ -1870,10 +1888,11 @@ def _results(
 _DONE = object()
 
 
-def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+def _prefetched(chunks: Iterator[_Chunk], check: Callable[[], None]) -> Iterator[_Chunk]:
     """``chunks``, the next one read by a second thread while this one is computed: pyarrow's
     readers parse without the interpreter lock, so on two cores reading overlaps computing. The
-    same chunks in the same order; an exception of the reader is raised here, in order."""
+    same chunks in the same order; an exception of the reader is raised here, in order.
+    ``check()`` runs while waiting (it raises for a signal received meanwhile)."""
     import queue
 
     ready: queue.Queue[Any] = queue.Queue(maxsize=1)
@@ -1906,7 +1925,11 @@ def _prefetched(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
     reader.start()
     try:
         while True:
-            item = ready.get()
+            try:
+                item = ready.get(timeout=0.1)
+            except queue.Empty:
+                check()
+                continue
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
@@ -2050,10 +2073,11 @@ class _Behind:
     handed over; when the block failed (an error, Ctrl-C), without writing what is still queued,
     so that the caller may delete the file knowing nothing writes to it any more."""
 
-    def __init__(self, writer: _Writer) -> None:
+    def __init__(self, writer: _Writer, check: Callable[[], None]) -> None:
         import queue
 
         self._writer = writer
+        self._check = check  # raises for a signal received while waiting for room
         self._tables: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._stop = threading.Event()  # no more tables will come
@@ -2079,9 +2103,12 @@ class _Behind:
                     self._error = exc
 
     def write(self, table: Any) -> None:
-        if self._error is not None:
-            raise self._error
-        self._tables.put(table)
+        while True:
+            if self._error is not None:
+                raise self._error
+            if _put_within(self._tables, table, 0.1):
+                return
+            self._check()
 
     def __enter__(self) -> _Behind:
         self._thread.start()

@@ -50,11 +50,7 @@ else:
     Outcome = Literal[OUTCOME_CODES]  # built from the 30号 table (gkdeadline.outcomes)
 
 
-def _date(value: Any) -> date:
-    return to_date(value)
-
-
-Day = Annotated[date, BeforeValidator(_date)]
+Day = Annotated[date, BeforeValidator(to_date)]
 
 
 class EventModel(BaseModel):

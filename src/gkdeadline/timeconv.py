@@ -58,13 +58,14 @@ def parse_iso_date(text: str, what: str = "date") -> date:
     t = text.strip()
     if (
         len(t) != 10
+        or not t.isascii()  # (isdigit takes ２ and ٢, which the batch readers refuse)
         or t[4] != "-"
         or t[7] != "-"
         or not (t[:4].isdigit() and t[5:7].isdigit() and t[8:].isdigit())
     ):
         raise _bad(text, what, "不是 ISO 日期")
     try:
-        return date(int(t[:4]), int(t[5:7]), int(t[8:]))
+        return date.fromisoformat(t)  # (the shape is checked: it parses nothing else here)
     except ValueError:
         raise _bad(text, what, "不存在这一天") from None
 
@@ -124,7 +125,7 @@ def to_moment(value: Any, what: str = "start") -> datetime:
 def today(now: datetime | None = None) -> date:
     """Today's date in China — the default "as of" everywhere. A server on UTC would otherwise
     be a day behind from 00:00 to 08:00 Beijing time. ``now`` (timezone-aware) is for tests."""
-    return (now or datetime.now(CHINA)).astimezone(CHINA).date()
+    return datetime.now(CHINA).date() if now is None else now.astimezone(CHINA).date()
 
 
 def beyond_dates(start: date | datetime | None, later: bool) -> InputError:

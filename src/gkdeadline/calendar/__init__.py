@@ -9,16 +9,15 @@ from __future__ import annotations
 from datetime import date
 
 from gkdeadline.calendar.calendar import (
-    CHINA,
     Calendar,
     YearCoverage,
     as_date,
     as_int,
     collecting_projected,
-    today,
 )
 from gkdeadline.calendar.regions import REGIONS, region_key
 from gkdeadline.calendar.schedule import DayEntry, YearSchedule, load_schedule
+from gkdeadline.timeconv import CHINA, today
 
 __all__ = [
     "CHINA",

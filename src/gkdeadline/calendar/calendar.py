@@ -26,11 +26,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from numbers import Integral
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from gkdeadline.calendar.index import WorkdayIndex
 from gkdeadline.calendar.official import official_schedules
@@ -47,7 +46,6 @@ from gkdeadline.timeconv import beyond_dates, to_date
 
 T = TypeVar("T")
 
-CHINA = ZoneInfo("Asia/Shanghai")  # the offices' clock, whatever the server's timezone
 
 PROJECTION_HORIZON = 5  # default: project this many years past the last known national year
 
@@ -110,23 +108,21 @@ def shared_calendar(
     should not rebuild the same one each time. Rebuilt after the schedule folder is read again
     (`gkdeadline.calendar.sources.reload_schedules`) or its environment variable changes."""
     configured_schedules()  # reads the folder on first use or after a change (a new generation)
-
-    def build() -> Calendar:
-        cal = Calendar(schedules, region=region)
-        return cal.with_projection() if projection else cal
-
     key = (generation(), region, schedules, projection)
     try:
-        hash(key)
+        found = _CALENDARS.get(key)  # (every `Case` asks: the usual answer, without a closure)
     except TypeError:  # a schedule made with unhashable parts: build it, do not share it
-        return build()
-    return _shared(_CALENDARS, key, build)
+        return _build_calendar(region, schedules, projection)
+    if found is not None:
+        return found
+    return _shared(_CALENDARS, key, lambda: _build_calendar(region, schedules, projection))
 
 
-def today(now: datetime | None = None) -> date:
-    """Today's date in China — the default "as of" everywhere. A server on UTC would otherwise
-    be a day behind from 00:00 to 08:00 Beijing time. ``now`` (timezone-aware) is for tests."""
-    return (now or datetime.now(CHINA)).astimezone(CHINA).date()
+def _build_calendar(
+    region: str | None, schedules: tuple[YearSchedule, ...], projection: bool
+) -> Calendar:
+    cal = Calendar(schedules, region=region)
+    return cal.with_projection() if projection else cal
 
 
 def as_date(value: object, what: str = "date") -> date:
@@ -333,6 +329,10 @@ class Calendar:
 
     def overrides(self) -> tuple[YearSchedule, ...]:
         """Loaded schedules that replace a built-in State Council year on purpose."""
+        return self._overrides
+
+    @cached_property
+    def _overrides(self) -> tuple[YearSchedule, ...]:  # every case result asks
         return tuple(s for s in self.schedules() if s.override)
 
     def schedules(self) -> tuple[YearSchedule, ...]:

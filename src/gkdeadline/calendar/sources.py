@@ -74,7 +74,19 @@ def configured_schedules() -> tuple[YearSchedule, ...]:
 
 
 def _key() -> str:
-    return os.environ.get(ENV, "") + os.pathsep + os.environ.get("XDG_CONFIG_HOME", "")
+    return _env(ENV) + os.pathsep + _env("XDG_CONFIG_HOME")
+
+
+def _env(name: str) -> str:
+    """``os.environ.get(name, "")``. Every `Case` asks (are the folders still the same?), and
+    ``get`` of an unset variable raises and catches a KeyError inside: read CPython's own
+    mapping behind ``os.environ`` where there is one (~0.2 µs instead of ~0.7)."""
+    env = os.environ
+    data = getattr(env, "_data", None)
+    if type(data) is not dict:  # pragma: no cover  (not CPython's os._Environ)
+        return env.get(name, "")
+    value = data.get(env.encodekey(name))
+    return "" if value is None else env.decodevalue(value)
 
 
 def reload_schedules() -> tuple[YearSchedule, ...]:

@@ -109,10 +109,9 @@ O_CLOSED = 14  # the day the case closed, NONE if open
 O_NFIND = 15
 O_NSPAN = 16
 O_EXT = 17  # workdays of extension in effect
-O_BASE_DUE = 18  # the reply period's own end (before extension / delay)
-O_OUTCOME = 19
-O_REANSWER = 20  # 1 if a re-answer was ordered and is the current period
-NOUT = 21
+O_OUTCOME = 18
+O_REANSWER = 19  # 1 if a re-answer was ordered and is the current period
+NOUT = 20
 
 # statuses (gkdeadline.engine.result.STATUSES lists their names in this order)
 S_RUNNING = 0
@@ -563,6 +562,11 @@ def replay(
     dirty = NO_SPAN  # the first span that ended earlier than its tentative end, if any
     blocks_fl = EXACT  # the flag of the spans' blocks as last merged
     last_date = NONE
+    # the deadline worked out for the last event's trail step, while nothing has changed since
+    # (the result's deadline is then the same: one fewer count per case)
+    step_fresh = False
+    step_due_k = NONE
+    step_fl = EXACT
 
     for k in range(e0, e1):
         t = etype[k]
@@ -573,6 +577,7 @@ def replay(
         if d > cutoff:
             break
         last_date = d
+        step_fresh = False
         # ---------------------------------------------------------------- receipt
         if t == EV_RECEIVED:
             if receipt != NONE:
@@ -1058,6 +1063,9 @@ def replay(
             # the trail's deadlines are for reading only: one the calendar cannot give is left
             # out, and it does not make the result depend on unknown or projected days
             step_due[k] = due_k if fl != UNKNOWN else NONE
+            step_fresh = True
+            step_due_k = due_k
+            step_fl = fl
     if receipt == NONE:
         out[o0 + O_ERROR] = E_MISSING_RECEIVED
         out[o0 + O_ERROR_EVENT] = -1
@@ -1079,6 +1087,9 @@ def replay(
     day = as_of if as_of != NONE else last_date
     if closed == 1:
         due = final_due
+    elif step_fresh:
+        due = step_due_k
+        flags |= step_fl
     else:
         due, fl = _due(
             cum,
@@ -1099,24 +1110,6 @@ def replay(
             restart_mask,
         )
         flags |= fl
-    base_due, fl = _due(
-        cum,
-        ords,
-        ucum,
-        pcum,
-        bf,
-        bl,
-        bw,
-        nb,
-        start,
-        reply_n,
-        0,
-        NONE,
-        NONE,
-        NONE,
-        awaiting,
-        restart_mask,
-    )
     status = S_RUNNING
     on_time = -1
     late = NONE
@@ -1193,7 +1186,6 @@ def replay(
     out[o0 + O_RECEIPT] = receipt
     out[o0 + O_START] = start
     out[o0 + O_DUE] = due
-    out[o0 + O_BASE_DUE] = base_due
     out[o0 + O_FLAGS] = flags
     out[o0 + O_STATUS] = status
     out[o0 + O_ON_TIME] = on_time

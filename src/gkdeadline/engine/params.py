@@ -14,15 +14,18 @@ error comes from them, never from the engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from gkdeadline.engine import core
 from gkdeadline.errors import CaseError
 from gkdeadline.events import CHANNELS, event_num
 from gkdeadline.profiles import Profile
 from gkdeadline.rules import SPAN_KINDS, Rule
+
+_P = TypeVar("_P")
 
 KIND_BIT = {
     "consultation.third_party": core.K_THIRD,
@@ -75,6 +78,7 @@ class CaseRules:
     # id cannot be reused by another object)
     _texts: dict[int, RuleText] = field(default_factory=dict, repr=False, compare=False)
     _topics: dict[str, Rule | None] = field(default_factory=dict, repr=False, compare=False)
+    _phrases: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def by_topic(self, topic: str | None) -> Rule | None:
         """The rule a problem's topic cites (the reply rule for request.reply, …)."""
@@ -94,6 +98,14 @@ class CaseRules:
         }
         found = own.get(topic) or self.profile.rule_for(topic, self.on)
         self._topics[topic] = found
+        return found
+
+    def phrase(self, key: tuple[Any, ...], make: Callable[[], _P]) -> _P:
+        """``make()``, worked out once per set of rules and ``key``: a part of the explanation
+        that depends only on these rules and ``key``."""
+        found = self._phrases.get(key)
+        if found is None:
+            found = self._phrases[key] = make()
         return found
 
     def text(self, rule: Rule) -> RuleText:

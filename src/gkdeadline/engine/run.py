@@ -9,8 +9,7 @@ not yet published (bounds), and the Chinese explanation.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -70,8 +69,7 @@ def basis_text(rule: Rule, clause: str | None) -> str:
 # ----------------------------------------------------------------------------- encoding
 
 
-@dataclass(frozen=True)
-class Encoded:
+class Encoded(NamedTuple):
     """One case's events in replay order, as the core's integer arrays."""
 
     order: tuple[int, ...]  # replay position → input index
@@ -121,19 +119,20 @@ def encode(events: Sequence[EventModel], first_ordinal: int) -> Encoded:
 def era_date(events: Sequence[EventModel]) -> date | None:
     """The date that chooses the rules: the receipt as the first ``received`` event gives it
     (its confirmation date where one is given, else the day it arrived)."""
-    received = [e for e in events if e.type == "received"]
-    if not received:
+    first: Any = None
+    for e in events:  # the earliest; of equal dates, the first given
+        if e.type == "received" and (first is None or e.date < first.date):
+            first = e
+    if first is None:
         return None
-    first = min(received, key=lambda e: e.date)
-    confirmed = getattr(first, "confirmed", None)
+    confirmed: date | None = first.confirmed
     return confirmed if confirmed is not None else first.date
 
 
 # ----------------------------------------------------------------------------- one replay
 
 
-@dataclass
-class Raw:
+class Raw(NamedTuple):
     """The core's outputs for one case on one calendar."""
 
     out: list[int]
@@ -150,11 +149,13 @@ def replay(
     n = len(enc.etype)
     m = n + 1
     out = [0] * core.NOUT
-    step_due, step_info = [0] * m, [0] * m
+    z = [0] * m  # (copies of one list: made for every replay, cheaper than [0] * m each time)
+    step_due, step_info = z[:], z[:]
     fcap = 2 * n + 8
-    fcode, fev, fa, fb = [0] * fcap, [0] * fcap, [0] * fcap, [0] * fcap
-    sp = [[0] * m for _ in range(4)]
-    w = [[0] * m for _ in range(11)]
+    fz = [0] * fcap
+    fcode, fev, fa, fb = fz, fz[:], fz[:], fz[:]
+    sp = [z[:], z[:], z[:], z[:]]
+    w = [z[:] for _ in range(11)]
     nf = core.replay(
         ix.cum_list,
         ix.ords_list,
@@ -194,25 +195,38 @@ def replay(
         out,
         step_due[:n],
         step_info[:n],
-        [(fcode[k], fev[k], fa[k], fb[k]) for k in range(nf)],
-        [(sp[0][k], sp[1][k], sp[2][k], sp[3][k]) for k in range(max(nsp, 0))],
+        list(zip(fcode[:nf], fev[:nf], fa[:nf], fb[:nf], strict=True)) if nf else [],
+        list(zip(*(s[:nsp] for s in sp), strict=True)) if nsp > 0 else [],
     )
 
 
 # ----------------------------------------------------------------------------- the case
 
 
-@dataclass(frozen=True)
 class Context:
-    profile: Profile
-    cal: Calendar
-    rules: CaseRules
-    events: tuple[EventModel, ...]
-    enc: Encoded
-    # replays already done, by as-of day index (``validate`` leaves today's here, so the usual
-    # ``Case(...).result()`` replays once, not twice)
-    replays: dict[int, Raw] = field(default_factory=dict, compare=False, repr=False)
-    first_ordinal: int = 0  # the calendar index's day 0
+    """One case's events, rules and calendar, prepared for replays (made for every case, so a
+    plain slots class: cheaper to make than a dataclass)."""
+
+    __slots__ = ("cal", "enc", "events", "first_ordinal", "profile", "replays", "rules")
+
+    def __init__(
+        self,
+        profile: Profile,
+        cal: Calendar,
+        rules: CaseRules,
+        events: tuple[EventModel, ...],
+        enc: Encoded,
+        first_ordinal: int,
+    ) -> None:
+        self.profile = profile
+        self.cal = cal
+        self.rules = rules
+        self.events = events
+        self.enc = enc
+        self.first_ordinal = first_ordinal  # the calendar index's day 0
+        # replays already done, by as-of day index (``validate`` leaves today's here, so the
+        # usual ``Case(...).result()`` replays once, not twice)
+        self.replays: dict[int, Raw] = {}
 
     def day(self, rel: int) -> date | None:
         if core.NONE < rel < core.INF:
@@ -236,7 +250,7 @@ def prepare(profile: Profile, cal: Calendar, events: Sequence[EventModel]) -> Co
         raise _error(BY_NUM[core.E_MISSING_RECEIVED], None, None, {}, None)
     rules = case_rules(profile, on)
     first = cal.index.first_ordinal
-    return Context(profile, cal, rules, tuple(events), encode(events, first), first_ordinal=first)
+    return Context(profile, cal, rules, tuple(events), encode(events, first), first)
 
 
 def validate(ctx: Context, likely_as_of: date | None = None) -> Raw:
@@ -244,7 +258,7 @@ def validate(ctx: Context, likely_as_of: date | None = None) -> Raw:
     ``Case.add`` run to refuse a bad event at once. When no event is after ``likely_as_of``
     (usually today), the replay is also the status on that day and is kept for :func:`compute`."""
     a = core.NONE if likely_as_of is None else ctx.rel(likely_as_of)
-    reusable = a != core.NONE and all(d <= a for d in ctx.enc.edate)
+    reusable = a != core.NONE and ctx.enc.edate[-1] <= a  # (in date order: the last is latest)
     full = replay(
         ctx.cal, ctx.enc, ctx.rules, core.INF, a if reusable else core.NONE, steps=reusable
     )
@@ -267,7 +281,7 @@ def compute(
     that makes impossible data an error whatever the as-of date)."""
     enc = ctx.enc
     a = core.NONE if as_of is None else ctx.rel(as_of)
-    later = as_of is not None and any(d > a for d in enc.edate)
+    later = as_of is not None and enc.edate[-1] > a  # (in date order)
     if later and not validated:  # impossible data is an error whatever the as-of date
         validate(ctx)
     cutoff = a if as_of is not None else core.INF
@@ -504,9 +518,9 @@ def finding_values(
         v = args[k]
         w = late_args[k] if late_args is not None else v
         if kind == "date":
-            d, e = day(v), day(w)
+            d = day(v)
             text = d.isoformat() if d else "—"
-            if e != d:
+            if w != v and (e := day(w)) != d:
                 text += f" 至 {e.isoformat() if e else '（暂不能确定）'}"
             values[name] = text
         elif kind == "text":
@@ -635,6 +649,20 @@ def _party_limit(ctx: Context, ev: Any) -> tuple[date | None, Rule | None]:
         return None, rule
 
 
+def _received(rules: CaseRules, channel: str) -> tuple[str, str]:
+    """The receipt step's sentence by channel, around its confirmation date (if any)."""
+    way = None
+    if rules.receipt is not None and rules.receipt.receipt:
+        way = rules.receipt.receipt.get(channel)
+    basis = ""
+    if rules.receipt is not None:
+        item = way.item if way is not None and way.item else ""
+        what = f"，{way.text}" if way is not None else ""
+        basis = f"，{rules.text(rules.receipt).short}{item}{what}"
+    reply = rules.text(rules.reply)
+    return f"收到申请（{CHANNEL_ZH[channel]}{basis}）", f"→ 答复期限 {reply.limit}（{reply.short}）"
+
+
 def _describe(
     ctx: Context,
     ev: Any,
@@ -649,22 +677,11 @@ def _describe(
     if info == core.I_VOID and kind not in ("extension", "delay_set"):
         return f"{BY_TYPE[kind].title}（案件已结束，已记录但不影响期限）", reply
     if kind == "received":
-        way = None
-        if rules.receipt is not None and rules.receipt.receipt:
-            way = rules.receipt.receipt.get(ev.channel)
-        basis = ""
-        if rules.receipt is not None:
-            item = way.item if way is not None and way.item else ""
-            what = f"，{way.text}" if way is not None else ""
-            basis = f"，{rules.text(rules.receipt).short}{item}{what}"
+        head, tail = rules.phrase(("received", ev.channel), partial(_received, rules, ev.channel))
         when = ""
         if ev.confirmed is not None:
             when = f"，{ev.confirmed.isoformat()}（{weekday_zh(ev.confirmed)}）确认为收到申请之日"
-        return (
-            f"收到申请（{CHANNEL_ZH[ev.channel]}{basis}）{when}→ 答复期限 {rules.text(reply).limit}"
-            f"（{rules.text(reply).short}）",
-            rules.receipt or reply,
-        )
+        return head + when + tail, rules.receipt or reply
     if kind == "correction_requested":
         rule = rules.correction_notice
         if rules.restart is not None and "correction_received" in (rules.restart.restarts_on or ()):
@@ -843,7 +860,7 @@ def _deadlines(
                 title=title,
                 rule_id=rule.id,
                 citation=rules.text(rule).citation,
-                note=dated.note(note),
+                note=dated.note(note) if dated.pending else note,
                 due_earliest=dated.earliest,
                 due_latest=dated.latest,
             )
@@ -955,4 +972,3 @@ def _bounded(ctx: Context, compute: Callable[[Calendar, int], date | None]) -> D
 
 
 __all__ = ["Context", "compute", "prepare", "short_citation"]
-_ = timedelta
