@@ -567,13 +567,13 @@ def certain_findings(
 
 def _findings(ctx: Context, raw: Raw, late: Raw | None) -> list[Finding]:
     out = []
+    rules, day = ctx.rules, ctx.day
     for code, pos, args, late_args in certain_findings(
         raw.findings, late.findings if late else None
     ):
         problem = BY_NUM[code]
         index = ctx.enc.order[pos] if pos >= 0 else None
-        ev = ctx.events[index] if index is not None else None
-        zh, en, rule = render_finding(problem, ctx.rules, args, late_args, ctx.day)
+        zh, en, rule = render_finding(problem, rules, args, late_args, day)
         out.append(
             Finding(
                 code=problem.code,
@@ -581,9 +581,9 @@ def _findings(ctx: Context, raw: Raw, late: Raw | None) -> list[Finding]:
                 message=zh,
                 message_en=en,
                 event_index=index,
-                date=ev.date if ev is not None else None,
+                date=ctx.events[index].date if index is not None else None,
                 rule_id=rule.id if rule is not None else None,
-                citation=ctx.rules.text(rule).citation if rule is not None else None,
+                citation=rules.text(rule).citation if rule is not None else None,
             )
         )
     return out
@@ -692,7 +692,7 @@ def _describe(
         if ev.until is not None:
             end = f"至 {ev.until.isoformat()}"
         elif ev.workdays is not None:
-            dated = _on_calendars(ctx, _workdays_after(ev.date, ev.workdays))
+            dated = _workdays_dated(ctx, ev.date, ev.workdays)
             if dated.due is not None:
                 end = f"至 {dated.due.isoformat()}"
             elif dated.earliest is not None:
@@ -870,7 +870,7 @@ def _deadlines(
     receipt = ctx.day(raw.out[core.O_RECEIPT])
     notice = rules.correction_notice
     if receipt is not None and notice is not None and notice.duration is not None:
-        dated = _on_calendars(ctx, _workdays_after(receipt, notice.duration.amount))
+        dated = _workdays_dated(ctx, receipt, notice.duration.amount)
         add("correction_notice", dated, "agency", "补正告知期限", notice, None)
     for pos, index in enumerate(ctx.enc.order):
         ev: Any = ctx.events[index]
@@ -880,11 +880,11 @@ def _deadlines(
             if ev.until is not None:
                 dated = Dated(ev.until)
             else:
-                dated = _on_calendars(ctx, _workdays_after(ev.date, ev.workdays))
+                dated = _workdays_dated(ctx, ev.date, ev.workdays)
             add("correction_period", dated, "applicant", "补正期限", notice, None)
         elif ev.type == "fee_notified" and rules.fee is not None and rules.fee.duration:
             start = ev.applicant_received or ev.date
-            dated = _on_calendars(ctx, _workdays_after(start, rules.fee.duration.amount))
+            dated = _workdays_dated(ctx, start, rules.fee.duration.amount)
             add("fee_payment", dated, "applicant", "缴纳信息处理费期限", rules.fee, None)
         if ev.type == "consultation_started":
             prule = _party_rule(ctx, ev)
@@ -931,11 +931,25 @@ def _deadlines(
         add_window(
             "litigation", "litigation.nonperformance", due, "逾期不答复时提起行政诉讼期限", expiry
         )
-    return sorted(out, key=lambda x: x.due or x.due_earliest or date.max)
+    out.sort(key=_deadline_order)
+    return out
+
+
+def _deadline_order(item: DeadlineItem) -> date:
+    return item.due or item.due_earliest or date.max
 
 
 def _workdays_after(day: date, n: int) -> Callable[[Calendar, int], date]:
     return lambda cal, _side: cal.add_workdays(day, n)
+
+
+def _workdays_dated(ctx: Context, day: date, n: int) -> Dated:
+    """``_on_calendars(ctx, _workdays_after(day, n))``; the usual case (the year is published)
+    without making the closure (every case has a correction-notice deadline)."""
+    try:
+        return Dated(ctx.cal.add_workdays(day, n))
+    except CalendarCoverageError:
+        return _bounded(ctx, _workdays_after(day, n))
 
 
 def _on_calendars(
