@@ -45,6 +45,7 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import tokenize
 import types
@@ -508,6 +509,48 @@ def test_pyspark_recipe(tmp_path: Path) -> None:
         assert out["error"].notna().tolist() == [False, True]
     finally:
         spark.stop()
+
+
+def test_pyspark_arrow_recipe(template: Path, tmp_path: Path) -> None:
+    """docs/batch.md's ``spark_cases`` example, on a local Spark session started in the page's
+    working directory (``requests-*.csv``; a JVM already running in this process would resolve
+    the relative paths against its own directory, so it runs in a child process); the Parquet
+    it writes read back (skipped without pyspark)."""
+    pytest.importorskip("pyspark.sql")
+    import pyarrow.parquet as pq
+
+    block = page_block("docs/batch.md", "spark_cases")
+    script = (
+        "import sys\n"
+        "from pyspark.sql import SparkSession\n"
+        "spark = SparkSession.builder.master('local[2]')"
+        ".config('spark.ui.enabled', 'false').getOrCreate()\n"
+        "try:\n"
+        "    exec(compile(sys.argv[1], 'docs/batch.md', 'exec'), {'spark': spark})\n"
+        "finally:\n"
+        "    spark.stop()\n"
+    )
+    with _workdir(template, tmp_path) as work:
+        env = {**os.environ, "PYSPARK_PYTHON": sys.executable}  # the workers run this Python
+        done = subprocess.run(
+            [sys.executable, "-c", script, block.text],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        back = pq.read_table(work / "checked-spark").to_pylist()
+    by_id = {r["id"]: r for r in back}
+    assert len(back) == 6 and sorted(by_id) == [f"2026-000{i}" for i in range(1, 7)]
+    assert by_id["2026-0005"]["error_code"] == "date-invalid" and by_id["2026-0005"]["due"] is None
+    assert [r["id"] for r in back if r["error"] is not None] == ["2026-0005"]
+    assert str(by_id["2026-0001"]["due"]) == "2026-10-30"
+    assert [by_id[k]["status"] for k in sorted(by_id)] == [
+        *("answered", "overdue", "answered", "answered_late", None, "running")
+    ]
 
 
 def test_nav_lists_every_page() -> None:

@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -2111,6 +2111,63 @@ def dask_cases(frame: Any, **kw: Any) -> Any:
     kw["as_of"] = today() if kw.get("as_of") is None else to_date(kw["as_of"], "as_of")
     meta = cases(frame._meta, **kw)
     return frame.map_partitions(cases, meta=meta, **kw)
+
+
+def spark_cases(
+    frame: Any,
+    *,
+    profile: str = NATIONAL,
+    as_of: date | Any = None,
+    schedules: tuple[YearSchedule, ...] = (),
+    projection: bool = False,
+    catalogue: Catalogue | None = None,
+    strict: bool = False,
+    messages: bool = False,
+) -> Any:
+    """:func:`cases` on a PySpark DataFrame (lazily), through ``DataFrame.mapInArrow``.
+
+    Each Arrow batch Spark hands to Python is computed as an Arrow table (no pandas) and comes
+    back with the input's columns and the result columns of :func:`cases` (existing columns of
+    those names are replaced): ``due``, ``due_earliest`` and ``due_latest`` as ``DateType``,
+    ``on_time`` as ``BooleanType``, ``remaining_workdays`` and ``workdays_late`` as
+    ``LongType``, the texts as ``StringType``. Every input row comes out, with its error in
+    ``error_code`` / ``error`` when it cannot be computed. ``as_of`` is fixed once here
+    (default today in China) so every task uses the same date; the columns the engine reads are
+    checked here too (a nested ``received`` column is an error before Spark runs anything).
+    Needs pyspark 3.5 or later; rows per batch: ``spark.sql.execution.arrow.maxRecordsPerBatch``.
+    """
+    try:
+        from pyspark.sql.pandas.types import from_arrow_type, to_arrow_schema
+        from pyspark.sql.types import StructField, StructType
+    except ImportError:
+        raise MissingDependencyError(None, "pyspark") from None
+    kw: dict[str, Any] = {
+        "profile": profile,
+        "as_of": today() if as_of is None else to_date(as_of, "as_of"),
+        "schedules": schedules,
+        "projection": projection,
+        "catalogue": catalogue,
+        "strict": strict,
+        "messages": messages,
+    }
+    try:
+        empty = to_arrow_schema(frame.schema).empty_table()
+    except (TypeError, ValueError, NotImplementedError):  # a type pyspark cannot send as Arrow:
+        pass  # Spark itself says so when it runs
+    else:
+        one_row_results(empty, **kw)  # the whole-table checks, on the driver
+    types = _output_types()
+    kept = [f for f in frame.schema.fields if f.name not in types]
+    added = [StructField(name, from_arrow_type(types[name]), True) for name in OUTPUT_COLUMNS]
+    return frame.mapInArrow(partial(_spark_batches, kw=kw), StructType(kept + added))
+
+
+def _spark_batches(batches: Iterable[Any], kw: dict[str, Any]) -> Iterator[Any]:
+    """One Spark task of :func:`spark_cases`: each Arrow batch, computed, as a batch."""
+    pa = _need_arrow()
+    for batch in batches:
+        t = pa.Table.from_batches([batch])
+        yield from attach(t, one_row_results(t, **kw)).to_batches()
 
 
 _ = CHINA

@@ -161,14 +161,21 @@ class MissingDependencyError(GkDeadlineError, ImportError):
 
     default_code = "missing-dependency"
 
-    def __init__(self, extra: str, module: str) -> None:
+    def __init__(self, extra: str | None, module: str) -> None:
+        """``extra``: the gkdeadline extra that installs ``module``; None for a package that no
+        extra installs (pyspark: too large to be one), named as itself."""
+        if extra is None:
+            zh = f"请安装 {module}（pip install {module}）"
+            en = f"install {module} (pip install {module})"
+        else:
+            zh = (
+                f"请安装 gkdeadline[{extra}]"
+                f"（pip install 'gkdeadline[{extra}]'，或在本项目中 uv sync --extra {extra}）"
+            )
+            en = f"install gkdeadline[{extra}] (pip install 'gkdeadline[{extra}]')"
         super().__init__(
-            f"这一功能需要可选依赖 {module}，当前环境没有安装。请安装 gkdeadline[{extra}]"
-            f"（pip install 'gkdeadline[{extra}]'，或在本项目中 uv sync --extra {extra}）",
-            message_en=(
-                f"this feature needs the optional dependency {module}; install"
-                f" gkdeadline[{extra}] (pip install 'gkdeadline[{extra}]')"
-            ),
+            f"这一功能需要可选依赖 {module}，当前环境没有安装。{zh}",
+            message_en=f"this feature needs the optional dependency {module}; {en}",
             field="dependency",
             value=module,
         )
