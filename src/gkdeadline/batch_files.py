@@ -168,6 +168,10 @@ class Summary:
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
 
+    def start_over(self) -> None:
+        """Forget the rows counted so far (the run starts over; the notes stay)."""
+        self.rows = self.computed = self.errors = self.input_rows = 0
+
     def add(self, table: Any) -> None:
         n = table.num_rows
         failed = n - table.column("error").null_count
@@ -703,7 +707,12 @@ def _read_csv_plain(
         reader.close()
         return None
     size = path.stat().st_size
-    return _rechunk(reader, lambda t: t, rows, size, 2, chunk_rows, progress)
+
+    def batches() -> Iterator[Any]:
+        with reader:
+            yield from reader
+
+    return _rechunk(batches(), reader.schema, lambda t: t, 2, chunk_rows, progress, rows, size)
 
 
 def _read_csv_careful(
@@ -912,39 +921,46 @@ def _jsonl_keys(path: Path, codec: str, kinds: dict[str, str], first: tuple[str,
     return list(keys)
 
 
-def _plain_jsonl(path: Path, check_utf8: bool) -> tuple[list[str], int, int] | None:
-    """``(keys, rows, longest line)`` when every line of ``path`` is one flat object of text (or
-    null) values with the same keys in the same order, none twice (see
-    :func:`gkdeadline.text_scan.scan_jsonl`): such a file reads the same through pyarrow's JSON
-    reader as through :func:`_read_jsonl_careful`. None otherwise."""
+_NO_CELLS = np.zeros(0, dtype=np.int64)
+_NO_COLS = np.zeros((1, 2), dtype=np.int64)
+
+
+def _plain_head(path: Path) -> tuple[list[str], Any, Any] | None:
+    """``(keys, state, expect)`` when the first line of ``path`` is a flat object of text (or
+    null) values, none twice (:func:`gkdeadline.text_scan.scan_jsonl`): the keys, and the scan's
+    state and key buffer to check every line with. None otherwise: the file is not plain."""
     from gkdeadline import text_scan
     from gkdeadline.jit import compiled
 
+    with path.open("rb") as f:
+        head = f.readline(MAX_LINE_BYTES + 1)
+    if not head.endswith(b"\n"):
+        head += b"\n"  # (a file of one line without a line feed; or too long: refused below)
     k = compiled("gkdeadline.text_scan")
     state = np.zeros(text_scan.NJSTATE, dtype=np.int64)
     k.new_jstate(state)
-    expect = np.empty(MAX_LINE_BYTES + 1, dtype=np.uint8)
-    first: bytes | None = None
-    try:
-        for block in _blocks(path, check_utf8):
-            if first is None:
-                first = block
-            if k.scan_jsonl(np.frombuffer(block, dtype=np.uint8), state, expect, MAX_LINE_BYTES):
-                return None
-    except UnicodeDecodeError:
+    expect = np.empty(len(head) + 1, dtype=np.uint8)
+    buf = np.frombuffer(head, dtype=np.uint8)
+    if k.scan_jsonl(buf, state, expect, MAX_LINE_BYTES, _NO_CELLS, _NO_COLS):
         return None
-    if state[text_scan.J_LINE_LEN] and k.scan_jsonl(
-        np.frombuffer(b"\n", dtype=np.uint8), state, expect, MAX_LINE_BYTES
-    ):
-        return None  # (the last line, when it has no line feed)
-    if state[text_scan.J_BLANK] or not state[text_scan.J_ROWS] or first is None:
-        return None  # (blank lines are fine, but then line numbers are not row numbers + 1)
-    head = first.split(b"\n", 1)[0]
+    if not state[text_scan.J_ROWS]:
+        return None  # a blank first line (then line numbers are not row numbers + 1)
     try:
         keys = list(json.loads(head, object_pairs_hook=_pairs))
-    except (ValueError, _RowProblemError):  # (a key twice on the first line, or a long line)
+    except (ValueError, _RowProblemError):  # (a key twice)
         return None
-    return keys, int(state[text_scan.J_ROWS]), int(state[text_scan.J_LONGEST])
+    return (keys, state, expect) if keys else None
+
+
+class _Restart(Exception):  # noqa: N818  (not an error: the run starts over)
+    """Raised through the run by a reader that has handed on chunks and then finds it cannot
+    read the rest of the file (a line of a JSON Lines file that is not plain): the run starts
+    again, from an empty output, on ``chunks()``. The temporary output has not replaced the
+    target, so nothing of the first attempt is ever seen."""
+
+    def __init__(self, chunks: Callable[[], Iterator[_Chunk]]) -> None:
+        super().__init__("the reader starts over")
+        self.chunks = chunks
 
 
 def _jsonl_chunks(
@@ -956,27 +972,121 @@ def _jsonl_chunks(
     events: bool,
     columnar: bool,
 ) -> Iterator[_Chunk]:
-    """A JSON Lines file in chunks of text columns: through pyarrow when every line is a flat
-    object of text with the same keys (:func:`_plain_jsonl`), else line by line
+    """A JSON Lines file in chunks of text columns: compiled (:func:`_read_jsonl_plain`) while
+    every line is a flat object of text with the keys of the first, else line by line
     (:func:`_read_jsonl_careful`); the same rows either way. ``columnar``: the columns are
     fixed for the whole file (a columnar output or an event log)."""
     first = EVENT_COLUMNS if events else ("received",)
-    plain = _plain_jsonl(path, check_utf8=not checked_utf8) if codec == "utf-8" else None
-    if plain is None:
-        keys = _jsonl_keys(path, codec, _known_kinds(events), first) if columnar else None
-        return _read_jsonl_careful(path, codec, chunk_rows, progress, events, keys)
-    names, rows, longest = plain
-    import pyarrow as pa
-    import pyarrow.json as pj
 
+    def careful(report: Progress | None) -> Iterator[_Chunk]:
+        keys = _jsonl_keys(path, codec, _known_kinds(events), first) if columnar else None
+        return _read_jsonl_careful(path, codec, chunk_rows, report, events, keys)
+
+    head = _plain_head(path) if codec == "utf-8" else None
+    if head is None:
+        return careful(progress)
+    names = head[0]
     columns = list(dict.fromkeys([*first, *names] if columnar else [*names, *first]))
+    return _read_jsonl_plain(path, head, columns, not checked_utf8, chunk_rows, progress, careful)
+
+
+_JSONL_BLOCK = 1 << 20  # bytes of a JSON Lines file read at a time by the compiled reader
+
+
+def _read_jsonl_plain(
+    path: Path,
+    head: tuple[list[str], Any, Any],
+    columns: list[str],
+    check_utf8: bool,
+    chunk_rows: int,
+    progress: Progress | None,
+    careful: Callable[[Progress | None], Iterator[_Chunk]],
+) -> Iterator[_Chunk]:
+    """A JSON Lines file whose first line is plain (:func:`_plain_head`), read a block of lines
+    at a time by the compiled scan, which checks each line and records where its values are
+    (:func:`gkdeadline.text_scan.scan_jsonl`), and made into text columns
+    (:func:`gkdeadline.text_scan.jsonl_column`). A line that is not plain (or bytes that are not
+    UTF-8, with ``check_utf8``) ends it with :class:`_Restart` on the careful reader."""
+    import pyarrow as pa
+
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    names, state0, expect = head
+    nk = len(names)
+    k = compiled("gkdeadline.text_scan")
     schema = pa.schema([pa.field(name, pa.string()) for name in names])
-    reader = pj.open_json(
-        path,
-        read_options=pj.ReadOptions(block_size=max(1 << 20, 2 * longest + 2)),
-        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
-    )
-    size = path.stat().st_size
+    reported = 0
+
+    def restart() -> _Restart:
+        rest = _progress_after(progress, reported)
+        return _Restart(lambda: careful(rest))
+
+    def batch(buf: Any, state: Any) -> Any | None:
+        """The lines of ``buf`` as a record batch (None: one is not plain)."""
+        before = int(state[text_scan.J_ROWS])
+        cells = np.empty(2 * nk * (len(buf) // (5 * nk + 2) + 1), dtype=np.int64)
+        cols = np.zeros((nk, 2), dtype=np.int64)
+        if k.scan_jsonl(buf, state, expect, MAX_LINE_BYTES, cells, cols):
+            return None
+        if state[text_scan.J_BLANK]:
+            return None  # (blank lines are fine, but then line numbers are not row numbers + 1)
+        rows = int(state[text_scan.J_ROWS]) - before
+        arrays = []
+        for j in range(nk):
+            offsets = np.empty(rows + 1, dtype=np.int32)
+            data = np.empty(int(cols[j, 0]), dtype=np.uint8)
+            end = k.jsonl_column(buf, cells, nk, j, rows, int(cols[j, 1]), offsets, data)
+            valid = cells[2 * j : 2 * rows * nk : 2 * nk] >= 0
+            nulls = rows - int(np.count_nonzero(valid))
+            mask = pa.py_buffer(np.packbits(valid, bitorder="little").data) if nulls else None
+            arrays.append(
+                pa.Array.from_buffers(
+                    pa.string(),
+                    rows,
+                    [mask, pa.py_buffer(offsets.data), pa.py_buffer(data[:end].data)],
+                    null_count=nulls,
+                )
+            )
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+    def batches() -> Iterator[Any]:
+        nonlocal reported
+        state = state0.copy()
+        state[text_scan.J_ROWS] = 0  # (the first line is read again, now checked by its keys)
+        decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+        carry = b""
+        read = 0
+        with path.open("rb") as f:
+            while True:
+                block = f.read(_JSONL_BLOCK)
+                read += len(block)
+                try:
+                    if decoder is not None:
+                        decoder.decode(block, final=not block)
+                except UnicodeDecodeError:
+                    raise restart() from None
+                text = carry + block
+                cut = text.rfind(b"\n") + 1
+                if not block and cut < len(text):
+                    text += b"\n"  # (the last line, without a line feed)
+                    cut = len(text)
+                if cut:
+                    got = batch(np.frombuffer(text, dtype=np.uint8, count=cut), state)
+                    if got is None:
+                        raise restart()
+                    carry = text[cut:]
+                    if progress is not None:  # the bytes of the lines read
+                        step = read - len(carry) - reported
+                        reported += step
+                        progress(step)
+                    yield got
+                else:
+                    carry = text
+                if len(carry) > MAX_LINE_BYTES + 1:
+                    raise restart()  # (a line longer than the limit)
+                if not block:
+                    return
 
     def shaped(table: Any) -> Any:
         return pa.table(
@@ -986,20 +1096,22 @@ def _jsonl_chunks(
             }
         )
 
-    return _rechunk(reader, shaped, rows, size, 1, chunk_rows, progress)
+    return _rechunk(batches(), schema, shaped, 1, chunk_rows)
 
 
 def _rechunk(
-    reader: Any,
+    batches: Iterator[Any],
+    schema: Any,
     shaped: Callable[[Any], Any],
-    rows: int,
-    size: int,
     first_line: int,
     chunk_rows: int,
-    progress: Progress | None,
+    progress: Progress | None = None,
+    rows: int = 0,
+    size: int = 0,
 ) -> Iterator[_Chunk]:
-    """The batches of a pyarrow reader as chunks of ``chunk_rows`` rows (the row on line
-    ``first_line + i`` for the i-th), reporting progress in bytes of the file in proportion."""
+    """Record batches as chunks of ``chunk_rows`` rows (the row on line ``first_line + i`` for
+    the i-th), reporting ``progress`` (if given) in bytes of the file (``size``) in proportion
+    to its ``rows``."""
     import pyarrow as pa
 
     done = sent = 0
@@ -1017,17 +1129,33 @@ def _rechunk(
             progress(step)
         return _Chunk(shaped(table), list(range(line0, line0 + n)), [None] * n, [False] * n)
 
-    with reader:
-        for batch in reader:
-            pending.append(batch)
-            held += batch.num_rows
-            while held >= chunk_rows:
-                table = pa.Table.from_batches(pending, schema=reader.schema)
-                yield emit(table.slice(0, chunk_rows))
-                rest = table.slice(chunk_rows)
-                pending, held = rest.to_batches(), rest.num_rows
-        if held:
-            yield emit(pa.Table.from_batches(pending, schema=reader.schema))
+    for batch in batches:
+        pending.append(batch)
+        held += batch.num_rows
+        while held >= chunk_rows:
+            table = pa.Table.from_batches(pending, schema=schema)
+            yield emit(table.slice(0, chunk_rows))
+            rest = table.slice(chunk_rows)
+            pending, held = rest.to_batches(), rest.num_rows
+    if held:
+        yield emit(pa.Table.from_batches(pending, schema=schema))
+
+
+def _progress_after(progress: Progress | None, reported: int) -> Progress | None:
+    """``progress`` for a reader that starts over after ``reported`` bytes were reported: those
+    are not reported twice (the bar goes neither back nor past the end)."""
+    if progress is None or not reported:
+        return progress
+    left = reported
+
+    def report(n: int) -> None:
+        nonlocal left
+        skip = min(n, left)
+        left -= skip
+        if n > skip:
+            progress(n - skip)
+
+    return report
 
 
 def _read_jsonl_careful(
@@ -1812,13 +1940,21 @@ def process_file(
             try:
                 chunks = open_chunks()
                 tmp = _temp_beside(dst)
-                writer = _Writer(tmp, fmt_out)
                 names: list[str] = []
-                with _Behind(writer) as behind:
-                    for table in _results(chunks, kw, events, chunk_rows, summary):
-                        summary.add(table)
-                        names = table.column_names
-                        behind.write(table)
+                while True:
+                    writer = _Writer(tmp, fmt_out)
+                    try:
+                        with _Behind(writer) as behind:
+                            for table in _results(chunks, kw, events, chunk_rows, summary):
+                                summary.add(table)
+                                names = table.column_names
+                                behind.write(table)
+                        break
+                    except _Restart as again:  # the reader cannot go on: start over, from empty
+                        writer.abort()
+                        tmp.write_bytes(b"")
+                        summary.start_over()
+                        chunks = again.chunks()
                 writer.close()
                 if summary.rows == 0:
                     raise _file_error(f"{src}：没有可计算的行", f"{src}: no rows to compute")
