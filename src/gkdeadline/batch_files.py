@@ -1524,8 +1524,12 @@ class _Events:
 class _Writer:
     """Writes result chunks in the output format, fixing the schema on the first chunk."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    def __init__(self, path: Path, fmt: str, check_text: bool = True) -> None:
         self.path, self.fmt = path, fmt
+        # text read from CSV or JSON Lines is UTF-8 (the readers decode or check every byte);
+        # Parquet's is not checked by pyarrow, so the JSON Lines writer checks it
+        self._check_text = check_text
+        self._room = [np.empty(0, dtype=np.uint8)]  # the JSON Lines writer's buffer, kept
         self._sink: Any = None
         self._schema: Any = None
         self._text: IO[bytes] | None = None
@@ -1565,10 +1569,10 @@ class _Writer:
             if self._text is None:
                 self._check(table)
                 self._text = self.path.open("wb")
-            fast = _json_lines(table)
+            fast = _json_lines(table, self._check_text, self._room)
             if fast is not None:  # text, dates, integers, booleans: compiled
                 for block in fast:
-                    self._text.write(memoryview(block))
+                    self._text.write(block)
                 return
             for row in _pylist(table):
                 for name in self._floats:  # NaN and ±inf are not JSON: written as null (as pandas)
@@ -1625,17 +1629,19 @@ _NO_OFFSETS = np.zeros(1, dtype=np.int32)
 _JSON_ROWS = 2048  # rows of JSON Lines written by one round of the compiled writer
 
 
-def _json_lines(table: Any) -> list[Any] | None:
-    """The rows of ``table`` as JSON Lines (blocks of bytes), byte for byte as
+def _json_lines(
+    table: Any, check_text: bool = True, room: list[Any] | None = None
+) -> Iterator[memoryview] | None:
+    """The rows of ``table`` as JSON Lines (blocks of bytes, each to be written before the next
+    is made: they share the buffer ``room[0]``, grown as needed), byte for byte as
     ``json.dumps(row, ensure_ascii=False, default=_jsonable)`` writes them, assembled by a
     compiled kernel (:func:`gkdeadline.text_scan.json_column`); None when a column is of another
-    type than text, dates (of the years 0001–9999), integers and booleans: the caller writes
-    row by row then."""
+    type than text, dates (of the years 0001–9999), integers and booleans, or with
+    ``check_text`` when text is not UTF-8: the caller writes row by row then."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from gkdeadline import text_scan as ts
-    from gkdeadline.jit import compiled
 
     plan: list[tuple[int, Any]] = []
     columns = []
@@ -1644,7 +1650,8 @@ def _json_lines(table: Any) -> list[Any] | None:
         key = ("{" if i == 0 else ", ") + json.dumps(name, ensure_ascii=False) + ": "
         if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
             try:  # text that is not UTF-8 (Parquet does not check): the row-by-row writer says so
-                col.validate(full=True)
+                if check_text:
+                    col.validate(full=True)
             except pa.ArrowInvalid:
                 return None
             kind = ts.JK_TEXT
@@ -1663,9 +1670,20 @@ def _json_lines(table: Any) -> list[Any] | None:
         plan.append((kind, np.frombuffer(key.encode("utf-8"), dtype=np.uint8)))
         columns.append(col)
     end = np.frombuffer(b"}\n", dtype=np.uint8)
+    table = pa.Table.from_arrays(columns, names=table.column_names)
+    return _json_blocks(table, plan, end, room or [np.empty(0, dtype=np.uint8)])
+
+
+def _json_blocks(
+    table: Any, plan: list[tuple[int, Any]], end: Any, room: list[Any]
+) -> Iterator[memoryview]:
+    """The blocks of :func:`_json_lines`: ``_JSON_ROWS`` rows at a time, assembled in the
+    reused buffer ``room[0]`` (written while in the cache; no fresh pages for every chunk)."""
+    from gkdeadline import text_scan as ts
+    from gkdeadline.jit import compiled
+
     k = compiled("gkdeadline.text_scan")
-    blocks: list[Any] = []
-    for batch in pa.Table.from_arrays(columns, names=table.column_names).to_batches():
+    for batch in table.to_batches():
         n = batch.num_rows
         if not n:
             continue
@@ -1678,17 +1696,20 @@ def _json_lines(table: Any) -> list[Any] | None:
         steps.append((ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS))
         cursor = np.zeros(n, dtype=np.int64)
         for step in steps:
-            k.json_column(0, *step, _NO_BYTES, cursor, 0, n)
-        total = int(cursor.sum())
-        starts = np.zeros(n, dtype=np.int64)
-        np.cumsum(cursor[:-1], out=starts[1:])
-        out = np.empty(total, dtype=np.uint8)
+            k.json_column(0, *step, _NO_BYTES, cursor, 0, 0, n)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(cursor, out=starts[1:])
         for lo in range(0, n, _JSON_ROWS):  # a few thousand rows at a time: written in the cache
             hi = min(n, lo + _JSON_ROWS)
+            base = int(starts[lo])
+            size = int(starts[hi]) - base
+            if len(room[0]) < size:
+                room[0] = np.empty(max(size, 2 * len(room[0])), dtype=np.uint8)
+            out = room[0]
+            cursor[lo:hi] = starts[lo:hi]
             for step in steps:
-                k.json_column(1, *step, out, starts, lo, hi)
-        blocks.append(out)
-    return blocks
+                k.json_column(1, *step, out, cursor, base, lo, hi)
+            yield out[:size].data
 
 
 def _json_args(kind: int, arr: Any) -> tuple[Any, Any, Any, Any]:
@@ -1942,7 +1963,7 @@ def process_file(
                 tmp = _temp_beside(dst)
                 names: list[str] = []
                 while True:
-                    writer = _Writer(tmp, fmt_out)
+                    writer = _Writer(tmp, fmt_out, check_text=fmt_in == "parquet")
                     try:
                         with _Behind(writer) as behind:
                             for table in _results(chunks, kw, events, chunk_rows, summary):

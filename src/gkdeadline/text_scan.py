@@ -562,13 +562,15 @@ def json_column(
     valid: Ints,
     out: Ints,
     cursor: Ints,
+    base: int,
     lo: int,
     hi: int,
 ) -> None:
     """One column of JSON Lines rows ``lo`` to ``hi``, as ``json.dumps(row, ensure_ascii=False)``
     writes it: the bytes ``key`` (``{"name": `` or ``, "name": ``), then the value (``null``
     where not ``valid``). Phase 0 adds each row's length to ``cursor``; phase 1 writes the bytes
-    into ``out`` at ``cursor`` (each row's start) and advances it. (Phase 1 runs on a few
+    into ``out`` at ``cursor - base`` (``cursor``: each row's start in the file's bytes, ``base``
+    where ``out`` starts) and advances ``cursor``. (Phase 1 runs on a few
     thousand rows at a time, every column in turn, so the rows written stay in the cache.)"""
     nk = len(key)
     for i in range(lo, hi):
@@ -592,7 +594,7 @@ def json_column(
                 n += 4 if ints[i] else 5
             cursor[i] += n
             continue
-        c = cursor[i]
+        c = cursor[i] - base
         _copy(out, c, key, 0, nk)
         c += nk
         if kind == JK_NONE:
@@ -677,7 +679,7 @@ def json_column(
             out[c + 3] = 115
             out[c + 4] = 101
             c += 5
-        cursor[i] = c
+        cursor[i] = c + base
 
 
 def _civil_from_days(z: int) -> tuple[int, int, int]:
