@@ -216,6 +216,44 @@ def test_any_csv_reads_the_same(
     _same(src, "out.csv", monkeypatch)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"id": "a", "received": "2026-09-28"}\r\n{"id": "b", "received": "2026-09-29"}\r\n',
+        b'{ "id" :"a" ,"received":  "2026-09-28" }  \n{"id":"b","received":"2026-09-29"}\n',
+        b'{"id": "a\\/b\\u0000c\\u00e9\\u4e2d\\uFFFF", "received": null}\n',
+        b'{"i\\"d": "a", "received": "2026-09-28"}\n{"i\\"d": "b", "received": ""}',
+        b'{"id": "a", "received": "2026-09-28"}\n{"id": "b", "received": "2026-09-29"}   ',
+        b'{"id": "a", "received": "2026-09-28"}\n{"id": "\\ud83d\\ude00", "received": "x"}\n',
+        b'\xef\xbb\xbf{"id": "a", "received": "2026-09-28"}\n',
+        b'{"id": "a", "received": "2026-09-28"}\n  \n',
+        b"{}\n{}\n",
+        b"",
+    ],
+    ids=[
+        "crlf",
+        "spaces",
+        "escapes",
+        "escaped-key-no-final-lf",
+        "trailing-spaces-no-final-lf",
+        "surrogate-pair",
+        "bom",
+        "blank-last-line",
+        "empty-objects",
+        "empty-file",
+    ],
+)
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv"])
+def test_json_lines_spelt_in_other_ways_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: bytes, out: str
+) -> None:
+    """Line ends, spacing, escapes (decoded by the compiled reader), an escaped key, no final
+    line feed; and what goes the careful way (a surrogate pair, a BOM, a blank line, no keys)."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(text)
+    _same(src, out, monkeypatch)
+
+
 _jsonl_value = st.one_of(
     st.none(),
     st.sampled_from(["", "2026-09-28", "2026-10-08", "in_person", "NA", '"', "\\", "/", "\u2028"]),
