@@ -1916,12 +1916,15 @@ def one_row_results(
     catalogue: Catalogue | None = None,
     strict: bool = False,
     messages: bool = False,
+    rows: int | None = None,
 ) -> dict[str, Any]:
     """The output columns of :func:`cases` for the Arrow table ``t`` (one ChunkedArray each),
-    computed :func:`chunk_rows` rows at a time."""
+    computed ``rows`` rows at a time (default :func:`chunk_rows`: what keeps the working arrays
+    a small share of the table; a caller that streams pieces of a larger table, whose memory is
+    bounded by the piece anyway, passes :data:`CHUNK_ROWS`)."""
     pa = _need_arrow()
     n = t.num_rows
-    step = chunk_rows(n)
+    step = max(1, rows or chunk_rows(n))
     scratch = _Scratch()
     parts: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
     for start in range(0, max(n, 1), step):

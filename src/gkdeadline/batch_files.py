@@ -86,11 +86,14 @@ import numpy as np
 
 from gkdeadline.batch_cases import (
     CASE_COLUMNS,
+    CHUNK_ROWS,
     DATE_COLUMNS,
     FIELD_OWNERS,
     OUTPUT_COLUMNS,
+    attach,
     cases,
     event_log,
+    one_row_results,
 )
 from gkdeadline.calendar import YearSchedule, today
 from gkdeadline.errors import GkDeadlineError, InputError
@@ -2157,7 +2160,10 @@ def _cases_robust(table: Any, kw: dict[str, Any], budget: _Budget) -> Any:
     schema: list[Any] = []
 
     def compute(lo: int, hi: int) -> Any:
-        return cases(table.slice(lo, hi - lo), **kw)
+        # :func:`cases`, in full chunks whatever the piece's size: the memory is the file
+        # chunk's already, and smaller chunks would only add their fixed cost
+        piece = table.slice(lo, hi - lo)
+        return attach(piece, one_row_results(piece, rows=CHUNK_ROWS, **kw))
 
     def failed(i: int, exc: BaseException) -> Any:
         if not schema:
