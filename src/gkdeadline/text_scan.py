@@ -9,6 +9,10 @@ file where anything is unusual (a quoted value spanning lines, ``"a"b``, a lone 
 a line with the wrong number of fields, a very long line) goes the careful way, which turns each
 such line into an error row with its line number.
 
+:func:`scan_jsonl` checks that every line of a JSON Lines file is a flat object of text with the
+first line's keys and records where the values are; :func:`jsonl_column` makes them Arrow text
+columns (escapes decoded as ``json.loads`` decodes them). :func:`json_column` writes JSON Lines.
+
 :func:`iso_days` reads a column of ``YYYY-MM-DD`` text as days since 1970-01-01 when every value
 is exactly that (or empty); anything else is left to the careful reader
 (:func:`gkdeadline.batch_cases.read_dates`), which says what is wrong with it.
