@@ -1,6 +1,7 @@
 """Request cases: the scalar engine, the batch engine, and the previous release. Prints ratios.
 
     uv run python benchmarks/bench_cases.py [--cases 1000000] [--previous ebd6534]
+        [--memory-rows 10000,100000,200000]
 
 Rows (best of N on this machine; results written to benchmarks/results/bench_cases.json, which
 ``docs/benchmarks.md`` is generated from):
@@ -14,11 +15,12 @@ Rows (best of N on this machine; results written to benchmarks/results/bench_cas
   question; a second replay);
 * ``batch.cases`` on a million one-row cases (a consultation and an extension each) against the
   previous release's ``batch.cases`` on the same table, and against looping ``Case``: cases per
-  second, and the peak memory allocated beyond the input table per row, at 200,000 rows and at
-  the full ``--cases``: tracemalloc's peak (Python objects and numpy arrays) plus the peak of
-  Arrow's memory pool during the call (pyarrow allocates outside tracemalloc's sight: the
-  result's string, date and count columns are there); the sum is an upper bound of the
-  combined peak. Both parts are written to the results file.
+  second, and the peak memory allocated beyond the input table per row, at each of
+  ``--memory-rows`` (10⁴, 10⁵, 2·10⁵ rows) and at the full ``--cases``: tracemalloc's peak
+  (Python objects and numpy arrays) plus the peak of Arrow's memory pool during the call
+  (pyarrow allocates outside tracemalloc's sight: the result's string, date and count columns
+  are there); the sum is an upper bound of the combined peak. Both parts are written to the
+  results file (``peak_bytes_per_row``: at 200,000 rows).
 
 The first batch call compiles the numba kernels (or loads them from the cache); it is excluded
 from the timings and reported separately.
@@ -194,8 +196,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--previous", default="ebd6534", help="git ref of the previous release")
     ap.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
+    ap.add_argument(
+        "--memory-rows",
+        default="10000,100000,200000",
+        help="table sizes (besides --cases) to measure the peak memory at, comma-separated",
+    )
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    sizes = sorted({int(v) for v in args.memory_rows.split(",") if v} | {args.cases})
+    sizes = [v for v in sizes if 0 < v <= args.cases]
 
     from gkdeadline.batch_cases import cases
     from gkdeadline.case import Case
@@ -223,8 +232,8 @@ def main() -> None:
         batch_old = (
             float(run_child(_BATCH, [str(path), str(args.repeat)], old_src)) if old_src else None
         )
-        memory = batch_memory(path, min(args.cases, 200_000))
-        memory_all = batch_memory(path, args.cases)
+        peaks = [batch_memory(path, rows) for rows in sizes]
+        memory = next((m for m in peaks if m["rows"] == 200_000), peaks[0])
     loop_n = 2000
     rows = table.slice(0, loop_n).to_pylist()
     t0 = time.perf_counter()
@@ -280,7 +289,7 @@ def main() -> None:
             "previous_cases_per_s": args.cases / batch_old if batch_old else None,
             "scalar_loop_us": loop * 1e6,
             "peak_bytes_per_row": memory["bytes_per_row"],
-            "peak": [memory, memory_all],
+            "peak": peaks,
             "first_call_s": first_call,
         },
     }

@@ -99,6 +99,38 @@ def test_output_schema_and_a_table_of_many_chunks() -> None:
     assert out["error"].null_count == n
 
 
+def test_the_chunk_size_follows_the_table_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table is computed in about 16 chunks (its working arrays stay a bounded share of it),
+    none under 512 rows or over ``CHUNK_ROWS``; the answers are those of one chunk."""
+    full = batch_cases.CHUNK_ROWS
+    assert batch_cases.chunk_rows(1) == 512 and batch_cases.chunk_rows(10_000) == 625
+    assert batch_cases.chunk_rows(10**6) == full
+    for n in (1, 511, 8_192, 10_000, 123_457, 16 * full, 16 * full + 1, 10**7):
+        c = batch_cases.chunk_rows(n)
+        assert 512 <= c <= full
+        assert -(-n // c) <= 16 or c == full
+    n = 20_000
+    t = pa.table(
+        {
+            "received": pa.array([date(2024, 1, 1) + timedelta(days=i % 900) for i in range(n)]),
+            "channel": pa.array(["in_person" if i % 7 else "post" for i in range(n)]),
+        }
+    )
+    seen: list[int] = []
+    real = batch_cases.one_row_wide
+
+    def wide(chunk: Any, profile: str) -> Any:
+        seen.append(chunk.num_rows)
+        return real(chunk, profile)
+
+    monkeypatch.setattr(batch_cases, "one_row_wide", wide)
+    out = cases(t, as_of=AS_OF)
+    assert seen == [1250] * 16
+    monkeypatch.setattr(batch_cases, "_CHUNKS_AT_LEAST", 1)
+    assert cases(t, as_of=AS_OF).equals(out)
+    assert seen[16:] == [n]
+
+
 @pytest.mark.parametrize("kind", ["pandas", "polars", "dict"])
 def test_chunked_results_for_every_table_type(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch_cases, "CHUNK_ROWS", 2)

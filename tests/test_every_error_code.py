@@ -588,14 +588,14 @@ def _case_line_unreadable(env: Env) -> None:
 
 @produces("internal-error")
 def _internal_error(env: Env) -> None:
-    from gkdeadline.batch_cases import cases as real
+    from gkdeadline.batch_cases import one_row_results as real
 
     def flaky(table: Any, **kw: Any) -> Any:  # a defect that one row's data triggers
         if "BOOM" in table.column("id").to_pylist():
             raise RuntimeError("a defect")
         return real(table, **kw)
 
-    env.monkeypatch.setattr("gkdeadline.batch_files.cases", flaky)
+    env.monkeypatch.setattr("gkdeadline.batch_files.one_row_results", flaky)
     src = env.write("in.csv", GOOD_CSV + "BOOM,2026-09-28,in_person\nA3,2026-09-28,in_person\n")
     rows = env.batch(src)
     assert codes_of(rows) == ["", "internal-error", ""]

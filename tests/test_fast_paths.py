@@ -2,8 +2,9 @@
 paths they stand in for.
 
 Three fast paths (see :mod:`gkdeadline.text_scan`): a *plain* CSV file streamed through pyarrow's
-reader, a plain JSON Lines file through pyarrow's JSON reader, and JSON Lines written by a
-compiled kernel instead of ``json.dumps`` per row. Each test runs the same input both ways (the
+reader, a plain JSON Lines file read by a compiled kernel (which starts the run over on the careful
+reader when a line that is not plain comes late), and JSON Lines written by a compiled kernel
+instead of ``json.dumps`` per row. Each test runs the same input both ways (the
 fast path switched off by making its check say "not plain") and compares the output files.
 The last two tests: an error in the thread that reads ahead or in the thread that writes behind
 fails the run as it would without them, leaving no output.
@@ -57,7 +58,7 @@ def _both_ways(
         with monkeypatch.context() as m:
             if not fast:
                 m.setattr(batch_files, "_plain_csv", lambda *a, **k: None)
-                m.setattr(batch_files, "_plain_jsonl", lambda *a, **k: None)
+                m.setattr(batch_files, "_plain_head", lambda *a, **k: None)
                 m.setattr(batch_files, "_json_lines", lambda *a, **k: None)
             try:
                 process_file(src, dst, as_of=AS_OF, **kw)
@@ -158,9 +159,12 @@ def test_plain_jsonl_reads_and_writes_as_the_careful_path(
     rows.append({**rows[0], "note": 'quote " backslash \\ tab \t 控制\u0001 emoji 😀'})
     src = tmp_path / "in.jsonl"
     src.write_text(_jsonl(rows), encoding="utf-8")
-    assert batch_files._plain_jsonl(src, check_utf8=True) is not None  # (the fast path is taken)
+    assert batch_files._plain_head(src) is not None  # (the fast path is taken)
+    restarts: list[bool] = []
+    monkeypatch.setattr(batch_files.Summary, "start_over", lambda self: restarts.append(True))
     for out in ("out.jsonl", "out.csv", "out.parquet"):
         _same(src, out, monkeypatch)
+    assert not restarts  # (and taken to the end)
 
 
 @pytest.mark.parametrize(
@@ -210,6 +214,140 @@ def test_any_csv_reads_the_same(
     src = folder / "in.csv"
     src.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
     _same(src, "out.csv", monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"id": "a", "received": "2026-09-28"}\r\n{"id": "b", "received": "2026-09-29"}\r\n',
+        b'{ "id" :"a" ,"received":  "2026-09-28" }  \n{"id":"b","received":"2026-09-29"}\n',
+        b'{"id": "a\\/b\\u0000c\\u00e9\\u4e2d\\uFFFF", "received": null}\n',
+        b'{"i\\"d": "a", "received": "2026-09-28"}\n{"i\\"d": "b", "received": ""}',
+        b'{"id": "a", "received": "2026-09-28"}\n{"id": "b", "received": "2026-09-29"}   ',
+        b'{"id": "a", "received": "2026-09-28"}\n{"id": "\\ud83d\\ude00", "received": "x"}\n',
+        b'\xef\xbb\xbf{"id": "a", "received": "2026-09-28"}\n',
+        b'{"id": "a", "received": "2026-09-28"}\n  \n',
+        b"{}\n{}\n",
+        b"",
+    ],
+    ids=[
+        "crlf",
+        "spaces",
+        "escapes",
+        "escaped-key-no-final-lf",
+        "trailing-spaces-no-final-lf",
+        "surrogate-pair",
+        "bom",
+        "blank-last-line",
+        "empty-objects",
+        "empty-file",
+    ],
+)
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv"])
+def test_json_lines_spelt_in_other_ways_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: bytes, out: str
+) -> None:
+    """Line ends, spacing, escapes (decoded by the compiled reader), an escaped key, no final
+    line feed; and what goes the careful way (a surrogate pair, a BOM, a blank line, no keys)."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(text)
+    _same(src, out, monkeypatch)
+
+
+_jsonl_value = st.one_of(
+    st.none(),
+    st.sampled_from(["", "2026-09-28", "2026-10-08", "in_person", "NA", '"', "\\", "/", "\u2028"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6),
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    rows=st.lists(st.lists(_jsonl_value, min_size=3, max_size=3), min_size=1, max_size=8),
+    ascii_only=st.booleans(),
+    block=st.sampled_from([1, 16, 100, 1 << 20]),
+)
+def test_any_jsonl_reads_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[list[str | None]],
+    ascii_only: bool,
+    block: int,
+) -> None:
+    """Flat objects of any text (escaped as ``json.dumps`` escapes it, ``\\uXXXX`` for every
+    non-ASCII character or not), read in blocks of any size: the compiled reader gives what the
+    careful reader gives (an astral character, a surrogate pair when escaped, goes the careful
+    way)."""
+    folder = tmp_path_factory.mktemp("jsonl")
+    keys = ["id", "received", "note"]
+    text = "".join(
+        json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=ascii_only) + "\n"
+        for row in rows
+    )
+    src = folder / "in.jsonl"
+    src.write_bytes(text.encode("utf-8"))
+    monkeypatch.setattr(batch_files, "_JSONL_BLOCK", block)
+    _same(src, "out.jsonl", monkeypatch, chunk_rows=3)
+
+
+_GOOD = '{"id": "A%d", "received": "2026-09-28", "note": "备注 \\"%d\\" \\u00e9"}\n'
+
+
+@pytest.mark.parametrize(
+    ("late", "encoding"),
+    [
+        (b'{"id": 7, "received": "2026-09-28", "note": null}\n', "auto"),  # a number
+        (b'{"id": "B", "received": "2026-09-28"}\n', "auto"),  # a key missing
+        (b"\n", "auto"),  # a blank line
+        (b'{"id": "B", "received": "2026-09-28", "note": "\xff"}\n', "utf-8"),  # not UTF-8
+        (b'{"id": "B", "received": "2026-09-28", "note": "' + b"x" * 300 + b'"}\n', "auto"),
+    ],
+    ids=["number", "key-missing", "blank-line", "not-utf8", "too-long"],
+)
+@pytest.mark.parametrize("out", ["out.jsonl", "out.csv"])
+def test_a_late_line_that_is_not_plain_starts_the_run_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: bytes, encoding: str, out: str
+) -> None:
+    """A JSON Lines file plain for its first 300 lines, then one line that is not: the compiled
+    reader has handed on (and the run has computed and written) chunks before it reaches that
+    line; the run then starts over on the careful reader. The output is the careful reader's,
+    the bytes reported as read add up to the file's size once, and no temporary file is left."""
+    head = "".join(_GOOD % (i, i) for i in range(300)).encode("utf-8")
+    tail = "".join(_GOOD % (i, i) for i in range(300, 320)).encode("utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(head + late + tail)
+    monkeypatch.setattr(batch_files, "_JSONL_BLOCK", 512)
+    monkeypatch.setattr(batch_files, "MAX_LINE_BYTES", 200)
+    written: list[int] = []
+    restarts: list[int] = []
+    real_write, real_over = batch_files._Writer.write, batch_files.Summary.start_over
+
+    def write(self: Any, table: Any) -> None:
+        written.append(table.num_rows)
+        real_write(self, table)
+
+    def start_over(self: Any) -> None:
+        restarts.append(len(written))
+        real_over(self)
+
+    monkeypatch.setattr(batch_files._Writer, "write", write)
+    monkeypatch.setattr(batch_files.Summary, "start_over", start_over)
+    reported: list[int] = []
+    dst = tmp_path / out
+    process_file(src, dst, as_of=AS_OF, chunk_rows=20, encoding=encoding, progress=reported.append)
+    assert len(restarts) == 1 and restarts[0] >= 2  # chunks were written before the restart
+    assert sum(reported) == src.stat().st_size and min(reported) >= 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.jsonl", out])
+    fast = dst.read_bytes()
+    with monkeypatch.context() as m:
+        m.setattr(batch_files, "_plain_head", lambda *a, **k: None)
+        process_file(src, dst, as_of=AS_OF, chunk_rows=20, encoding=encoding)
+    assert fast == dst.read_bytes()
+    assert len(fast.splitlines()) == 321 + (out == "out.csv") - (late == b"\n")
 
 
 def test_a_write_failing_in_the_writer_thread_fails_the_run(
@@ -352,8 +490,11 @@ def test_the_json_lines_scan_skips_runs_of_key_and_text_bytes(
     state = np.zeros(text_scan.NJSTATE, dtype=np.int64)
     k.new_jstate(state)
     expect = np.empty(64, dtype=np.uint8)
+    no_cells, no_cols = np.zeros(0, dtype=np.int64), np.zeros((1, 2), dtype=np.int64)
     refused = any(
-        k.scan_jsonl(np.frombuffer(text[i : i + block], dtype=np.uint8), state, expect, 40)
+        k.scan_jsonl(
+            np.frombuffer(text[i : i + block], dtype=np.uint8), state, expect, 40, no_cells, no_cols
+        )
         for i in range(0, len(text), block)
     )
     assert refused != plain

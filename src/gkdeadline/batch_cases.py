@@ -1884,13 +1884,26 @@ def cases(
 
 
 CHUNK_ROWS = 32_768
-"""Rows :func:`cases` computes at a time. Memory stays flat whatever the table's size (~0.9 KB
-of working arrays per chunk row, ~29 MB, reused from chunk to chunk: see :class:`_Scratch`),
-and the fixed cost of a chunk (~0.7 ms of Python and Arrow calls) is spread over enough rows
-to stay a few per cent of the compiled work (16,384 rows: ~1.9–2.0 M cases/s on the reference
-machine; 32,768: ~2.1–2.3 M). A chunk's own int64 arrays (256 KiB) are above glibc's fixed
-``mmap`` threshold, so a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's default for its
-workers) maps a few fresh ones per chunk: ``benchmarks/bench_dask.py`` measures that setting."""
+"""The most rows :func:`cases` computes at a time (see :func:`chunk_rows`). A chunk has ~0.9 KB
+of working arrays per row (~29 MB at 32,768 rows; reused from chunk to chunk: see
+:class:`_Scratch`), and a fixed cost (~0.6 ms of Python and Arrow calls) that 32,768 rows make
+a few per cent of the compiled work (16,384 rows: ~1.9–2.0 M cases/s on the reference machine;
+32,768: ~2.1–2.3 M). A chunk's own int64 arrays (256 KiB) are above glibc's fixed ``mmap``
+threshold, so a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's default for its workers)
+maps a few fresh ones per chunk: ``benchmarks/bench_dask.py`` measures that setting."""
+
+_CHUNKS_AT_LEAST = 16  # a table smaller than 16 full chunks is cut into 16 (working memory)
+_MIN_CHUNK_ROWS = 512  # but no chunk is smaller than this (its fixed cost)
+
+
+def chunk_rows(n: int) -> int:
+    """Rows :func:`cases` computes at a time for a table of ``n`` rows: a sixteenth of the table,
+    between 512 and :data:`CHUNK_ROWS` rows. The working arrays (~0.9 KB per chunk row) then stay
+    under ~60 bytes per table row at any size from 8,192 rows up, beside the ~110 bytes per row
+    of the result columns themselves; a table of 10⁶ rows is computed in chunks of 32,768 as
+    before. Below 8,192 rows the 512-row floor dominates (~0.46 MB of working arrays), and a
+    chunk of 512 rows costs ~2× per row what a full one does (the fixed cost)."""
+    return min(CHUNK_ROWS, max(_MIN_CHUNK_ROWS, -(-n // _CHUNKS_AT_LEAST)))
 
 
 def one_row_results(
@@ -1903,15 +1916,19 @@ def one_row_results(
     catalogue: Catalogue | None = None,
     strict: bool = False,
     messages: bool = False,
+    rows: int | None = None,
 ) -> dict[str, Any]:
     """The output columns of :func:`cases` for the Arrow table ``t`` (one ChunkedArray each),
-    computed :data:`CHUNK_ROWS` rows at a time."""
+    computed ``rows`` rows at a time (default :func:`chunk_rows`: what keeps the working arrays
+    a small share of the table; a caller that streams pieces of a larger table, whose memory is
+    bounded by the piece anyway, passes :data:`CHUNK_ROWS`)."""
     pa = _need_arrow()
     n = t.num_rows
+    step = max(1, rows or chunk_rows(n))
     scratch = _Scratch()
     parts: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
-    for start in range(0, max(n, 1), CHUNK_ROWS):
-        chunk = t.slice(start, CHUNK_ROWS)
+    for start in range(0, max(n, 1), step):
+        chunk = t.slice(start, step)
         out = compute_wide(
             one_row_wide(chunk, profile),
             as_of=as_of,
@@ -2167,7 +2184,9 @@ def _spark_batches(batches: Iterable[Any], kw: dict[str, Any]) -> Iterator[Any]:
     pa = _need_arrow()
     for batch in batches:
         t = pa.Table.from_batches([batch])
-        yield from attach(t, one_row_results(t, **kw)).to_batches()
+        # (one piece: a batch is bounded by Spark's batch size, and sixteen small pieces of it
+        # would cost their fixed cost sixteen times)
+        yield from attach(t, one_row_results(t, rows=CHUNK_ROWS, **kw)).to_batches()
 
 
 _ = CHINA

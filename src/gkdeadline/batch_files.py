@@ -86,11 +86,14 @@ import numpy as np
 
 from gkdeadline.batch_cases import (
     CASE_COLUMNS,
+    CHUNK_ROWS,
     DATE_COLUMNS,
     FIELD_OWNERS,
     OUTPUT_COLUMNS,
+    attach,
     cases,
     event_log,
+    one_row_results,
 )
 from gkdeadline.calendar import YearSchedule, today
 from gkdeadline.errors import GkDeadlineError, InputError
@@ -167,6 +170,10 @@ class Summary:
     written: int = 0
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+
+    def start_over(self) -> None:
+        """Forget the rows counted so far (the run starts over; the notes stay)."""
+        self.rows = self.computed = self.errors = self.input_rows = 0
 
     def add(self, table: Any) -> None:
         n = table.num_rows
@@ -703,7 +710,12 @@ def _read_csv_plain(
         reader.close()
         return None
     size = path.stat().st_size
-    return _rechunk(reader, lambda t: t, rows, size, 2, chunk_rows, progress)
+
+    def batches() -> Iterator[Any]:
+        with reader:
+            yield from reader
+
+    return _rechunk(batches(), reader.schema, lambda t: t, 2, chunk_rows, progress, rows, size)
 
 
 def _read_csv_careful(
@@ -912,39 +924,46 @@ def _jsonl_keys(path: Path, codec: str, kinds: dict[str, str], first: tuple[str,
     return list(keys)
 
 
-def _plain_jsonl(path: Path, check_utf8: bool) -> tuple[list[str], int, int] | None:
-    """``(keys, rows, longest line)`` when every line of ``path`` is one flat object of text (or
-    null) values with the same keys in the same order, none twice (see
-    :func:`gkdeadline.text_scan.scan_jsonl`): such a file reads the same through pyarrow's JSON
-    reader as through :func:`_read_jsonl_careful`. None otherwise."""
+_NO_CELLS = np.zeros(0, dtype=np.int64)
+_NO_COLS = np.zeros((1, 2), dtype=np.int64)
+
+
+def _plain_head(path: Path) -> tuple[list[str], Any, Any] | None:
+    """``(keys, state, expect)`` when the first line of ``path`` is a flat object of text (or
+    null) values, none twice (:func:`gkdeadline.text_scan.scan_jsonl`): the keys, and the scan's
+    state and key buffer to check every line with. None otherwise: the file is not plain."""
     from gkdeadline import text_scan
     from gkdeadline.jit import compiled
 
+    with path.open("rb") as f:
+        head = f.readline(MAX_LINE_BYTES + 1)
+    if not head.endswith(b"\n"):
+        head += b"\n"  # (a file of one line without a line feed; or too long: refused below)
     k = compiled("gkdeadline.text_scan")
     state = np.zeros(text_scan.NJSTATE, dtype=np.int64)
     k.new_jstate(state)
-    expect = np.empty(MAX_LINE_BYTES + 1, dtype=np.uint8)
-    first: bytes | None = None
-    try:
-        for block in _blocks(path, check_utf8):
-            if first is None:
-                first = block
-            if k.scan_jsonl(np.frombuffer(block, dtype=np.uint8), state, expect, MAX_LINE_BYTES):
-                return None
-    except UnicodeDecodeError:
+    expect = np.empty(len(head) + 1, dtype=np.uint8)
+    buf = np.frombuffer(head, dtype=np.uint8)
+    if k.scan_jsonl(buf, state, expect, MAX_LINE_BYTES, _NO_CELLS, _NO_COLS):
         return None
-    if state[text_scan.J_LINE_LEN] and k.scan_jsonl(
-        np.frombuffer(b"\n", dtype=np.uint8), state, expect, MAX_LINE_BYTES
-    ):
-        return None  # (the last line, when it has no line feed)
-    if state[text_scan.J_BLANK] or not state[text_scan.J_ROWS] or first is None:
-        return None  # (blank lines are fine, but then line numbers are not row numbers + 1)
-    head = first.split(b"\n", 1)[0]
+    if not state[text_scan.J_ROWS]:
+        return None  # a blank first line (then line numbers are not row numbers + 1)
     try:
         keys = list(json.loads(head, object_pairs_hook=_pairs))
-    except (ValueError, _RowProblemError):  # (a key twice on the first line, or a long line)
+    except (ValueError, _RowProblemError):  # (a key twice)
         return None
-    return keys, int(state[text_scan.J_ROWS]), int(state[text_scan.J_LONGEST])
+    return (keys, state, expect) if keys else None
+
+
+class _Restart(Exception):  # noqa: N818  (not an error: the run starts over)
+    """Raised through the run by a reader that has handed on chunks and then finds it cannot
+    read the rest of the file (a line of a JSON Lines file that is not plain): the run starts
+    again, from an empty output, on ``chunks()``. The temporary output has not replaced the
+    target, so nothing of the first attempt is ever seen."""
+
+    def __init__(self, chunks: Callable[[], Iterator[_Chunk]]) -> None:
+        super().__init__("the reader starts over")
+        self.chunks = chunks
 
 
 def _jsonl_chunks(
@@ -956,27 +975,121 @@ def _jsonl_chunks(
     events: bool,
     columnar: bool,
 ) -> Iterator[_Chunk]:
-    """A JSON Lines file in chunks of text columns: through pyarrow when every line is a flat
-    object of text with the same keys (:func:`_plain_jsonl`), else line by line
+    """A JSON Lines file in chunks of text columns: compiled (:func:`_read_jsonl_plain`) while
+    every line is a flat object of text with the keys of the first, else line by line
     (:func:`_read_jsonl_careful`); the same rows either way. ``columnar``: the columns are
     fixed for the whole file (a columnar output or an event log)."""
     first = EVENT_COLUMNS if events else ("received",)
-    plain = _plain_jsonl(path, check_utf8=not checked_utf8) if codec == "utf-8" else None
-    if plain is None:
-        keys = _jsonl_keys(path, codec, _known_kinds(events), first) if columnar else None
-        return _read_jsonl_careful(path, codec, chunk_rows, progress, events, keys)
-    names, rows, longest = plain
-    import pyarrow as pa
-    import pyarrow.json as pj
 
+    def careful(report: Progress | None) -> Iterator[_Chunk]:
+        keys = _jsonl_keys(path, codec, _known_kinds(events), first) if columnar else None
+        return _read_jsonl_careful(path, codec, chunk_rows, report, events, keys)
+
+    head = _plain_head(path) if codec == "utf-8" else None
+    if head is None:
+        return careful(progress)
+    names = head[0]
     columns = list(dict.fromkeys([*first, *names] if columnar else [*names, *first]))
+    return _read_jsonl_plain(path, head, columns, not checked_utf8, chunk_rows, progress, careful)
+
+
+_JSONL_BLOCK = 1 << 20  # bytes of a JSON Lines file read at a time by the compiled reader
+
+
+def _read_jsonl_plain(
+    path: Path,
+    head: tuple[list[str], Any, Any],
+    columns: list[str],
+    check_utf8: bool,
+    chunk_rows: int,
+    progress: Progress | None,
+    careful: Callable[[Progress | None], Iterator[_Chunk]],
+) -> Iterator[_Chunk]:
+    """A JSON Lines file whose first line is plain (:func:`_plain_head`), read a block of lines
+    at a time by the compiled scan, which checks each line and records where its values are
+    (:func:`gkdeadline.text_scan.scan_jsonl`), and made into text columns
+    (:func:`gkdeadline.text_scan.jsonl_column`). A line that is not plain (or bytes that are not
+    UTF-8, with ``check_utf8``) ends it with :class:`_Restart` on the careful reader."""
+    import pyarrow as pa
+
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    names, state0, expect = head
+    nk = len(names)
+    k = compiled("gkdeadline.text_scan")
     schema = pa.schema([pa.field(name, pa.string()) for name in names])
-    reader = pj.open_json(
-        path,
-        read_options=pj.ReadOptions(block_size=max(1 << 20, 2 * longest + 2)),
-        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
-    )
-    size = path.stat().st_size
+    reported = 0
+
+    def restart() -> _Restart:
+        rest = _progress_after(progress, reported)
+        return _Restart(lambda: careful(rest))
+
+    def batch(buf: Any, state: Any) -> Any | None:
+        """The lines of ``buf`` as a record batch (None: one is not plain)."""
+        before = int(state[text_scan.J_ROWS])
+        cells = np.empty(2 * nk * (len(buf) // (5 * nk + 2) + 1), dtype=np.int64)
+        cols = np.zeros((nk, 2), dtype=np.int64)
+        if k.scan_jsonl(buf, state, expect, MAX_LINE_BYTES, cells, cols):
+            return None
+        if state[text_scan.J_BLANK]:
+            return None  # (blank lines are fine, but then line numbers are not row numbers + 1)
+        rows = int(state[text_scan.J_ROWS]) - before
+        arrays = []
+        for j in range(nk):
+            offsets = np.empty(rows + 1, dtype=np.int32)
+            data = np.empty(int(cols[j, 0]), dtype=np.uint8)
+            end = k.jsonl_column(buf, cells, nk, j, rows, int(cols[j, 1]), offsets, data)
+            valid = cells[2 * j : 2 * rows * nk : 2 * nk] >= 0
+            nulls = rows - int(np.count_nonzero(valid))
+            mask = pa.py_buffer(np.packbits(valid, bitorder="little").data) if nulls else None
+            arrays.append(
+                pa.Array.from_buffers(
+                    pa.string(),
+                    rows,
+                    [mask, pa.py_buffer(offsets.data), pa.py_buffer(data[:end].data)],
+                    null_count=nulls,
+                )
+            )
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+    def batches() -> Iterator[Any]:
+        nonlocal reported
+        state = state0.copy()
+        state[text_scan.J_ROWS] = 0  # (the first line is read again, now checked by its keys)
+        decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+        carry = b""
+        read = 0
+        with path.open("rb") as f:
+            while True:
+                block = f.read(_JSONL_BLOCK)
+                read += len(block)
+                try:
+                    if decoder is not None:
+                        decoder.decode(block, final=not block)
+                except UnicodeDecodeError:
+                    raise restart() from None
+                text = carry + block
+                cut = text.rfind(b"\n") + 1
+                if not block and cut < len(text):
+                    text += b"\n"  # (the last line, without a line feed)
+                    cut = len(text)
+                if cut:
+                    got = batch(np.frombuffer(text, dtype=np.uint8, count=cut), state)
+                    if got is None:
+                        raise restart()
+                    carry = text[cut:]
+                    if progress is not None:  # the bytes of the lines read
+                        step = read - len(carry) - reported
+                        reported += step
+                        progress(step)
+                    yield got
+                else:
+                    carry = text
+                if len(carry) > MAX_LINE_BYTES + 1:
+                    raise restart()  # (a line longer than the limit)
+                if not block:
+                    return
 
     def shaped(table: Any) -> Any:
         return pa.table(
@@ -986,20 +1099,22 @@ def _jsonl_chunks(
             }
         )
 
-    return _rechunk(reader, shaped, rows, size, 1, chunk_rows, progress)
+    return _rechunk(batches(), schema, shaped, 1, chunk_rows)
 
 
 def _rechunk(
-    reader: Any,
+    batches: Iterator[Any],
+    schema: Any,
     shaped: Callable[[Any], Any],
-    rows: int,
-    size: int,
     first_line: int,
     chunk_rows: int,
-    progress: Progress | None,
+    progress: Progress | None = None,
+    rows: int = 0,
+    size: int = 0,
 ) -> Iterator[_Chunk]:
-    """The batches of a pyarrow reader as chunks of ``chunk_rows`` rows (the row on line
-    ``first_line + i`` for the i-th), reporting progress in bytes of the file in proportion."""
+    """Record batches as chunks of ``chunk_rows`` rows (the row on line ``first_line + i`` for
+    the i-th), reporting ``progress`` (if given) in bytes of the file (``size``) in proportion
+    to its ``rows``."""
     import pyarrow as pa
 
     done = sent = 0
@@ -1017,17 +1132,33 @@ def _rechunk(
             progress(step)
         return _Chunk(shaped(table), list(range(line0, line0 + n)), [None] * n, [False] * n)
 
-    with reader:
-        for batch in reader:
-            pending.append(batch)
-            held += batch.num_rows
-            while held >= chunk_rows:
-                table = pa.Table.from_batches(pending, schema=reader.schema)
-                yield emit(table.slice(0, chunk_rows))
-                rest = table.slice(chunk_rows)
-                pending, held = rest.to_batches(), rest.num_rows
-        if held:
-            yield emit(pa.Table.from_batches(pending, schema=reader.schema))
+    for batch in batches:
+        pending.append(batch)
+        held += batch.num_rows
+        while held >= chunk_rows:
+            table = pa.Table.from_batches(pending, schema=schema)
+            yield emit(table.slice(0, chunk_rows))
+            rest = table.slice(chunk_rows)
+            pending, held = rest.to_batches(), rest.num_rows
+    if held:
+        yield emit(pa.Table.from_batches(pending, schema=schema))
+
+
+def _progress_after(progress: Progress | None, reported: int) -> Progress | None:
+    """``progress`` for a reader that starts over after ``reported`` bytes were reported: those
+    are not reported twice (the bar goes neither back nor past the end)."""
+    if progress is None or not reported:
+        return progress
+    left = reported
+
+    def report(n: int) -> None:
+        nonlocal left
+        skip = min(n, left)
+        left -= skip
+        if n > skip:
+            progress(n - skip)
+
+    return report
 
 
 def _read_jsonl_careful(
@@ -1396,8 +1527,12 @@ class _Events:
 class _Writer:
     """Writes result chunks in the output format, fixing the schema on the first chunk."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    def __init__(self, path: Path, fmt: str, check_text: bool = True) -> None:
         self.path, self.fmt = path, fmt
+        # text read from CSV or JSON Lines is UTF-8 (the readers decode or check every byte);
+        # Parquet's is not checked by pyarrow, so the JSON Lines writer checks it
+        self._check_text = check_text
+        self._room = [np.empty(0, dtype=np.uint8)]  # the JSON Lines writer's buffer, kept
         self._sink: Any = None
         self._schema: Any = None
         self._text: IO[bytes] | None = None
@@ -1437,10 +1572,10 @@ class _Writer:
             if self._text is None:
                 self._check(table)
                 self._text = self.path.open("wb")
-            fast = _json_lines(table)
+            fast = _json_lines(table, self._check_text, self._room)
             if fast is not None:  # text, dates, integers, booleans: compiled
                 for block in fast:
-                    self._text.write(memoryview(block))
+                    self._text.write(block)
                 return
             for row in _pylist(table):
                 for name in self._floats:  # NaN and ±inf are not JSON: written as null (as pandas)
@@ -1497,17 +1632,19 @@ _NO_OFFSETS = np.zeros(1, dtype=np.int32)
 _JSON_ROWS = 2048  # rows of JSON Lines written by one round of the compiled writer
 
 
-def _json_lines(table: Any) -> list[Any] | None:
-    """The rows of ``table`` as JSON Lines (blocks of bytes), byte for byte as
+def _json_lines(
+    table: Any, check_text: bool = True, room: list[Any] | None = None
+) -> Iterator[memoryview] | None:
+    """The rows of ``table`` as JSON Lines (blocks of bytes, each to be written before the next
+    is made: they share the buffer ``room[0]``, grown as needed), byte for byte as
     ``json.dumps(row, ensure_ascii=False, default=_jsonable)`` writes them, assembled by a
     compiled kernel (:func:`gkdeadline.text_scan.json_column`); None when a column is of another
-    type than text, dates (of the years 0001–9999), integers and booleans: the caller writes
-    row by row then."""
+    type than text, dates (of the years 0001–9999), integers and booleans, or with
+    ``check_text`` when text is not UTF-8: the caller writes row by row then."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from gkdeadline import text_scan as ts
-    from gkdeadline.jit import compiled
 
     plan: list[tuple[int, Any]] = []
     columns = []
@@ -1516,7 +1653,8 @@ def _json_lines(table: Any) -> list[Any] | None:
         key = ("{" if i == 0 else ", ") + json.dumps(name, ensure_ascii=False) + ": "
         if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
             try:  # text that is not UTF-8 (Parquet does not check): the row-by-row writer says so
-                col.validate(full=True)
+                if check_text:
+                    col.validate(full=True)
             except pa.ArrowInvalid:
                 return None
             kind = ts.JK_TEXT
@@ -1535,9 +1673,20 @@ def _json_lines(table: Any) -> list[Any] | None:
         plan.append((kind, np.frombuffer(key.encode("utf-8"), dtype=np.uint8)))
         columns.append(col)
     end = np.frombuffer(b"}\n", dtype=np.uint8)
+    table = pa.Table.from_arrays(columns, names=table.column_names)
+    return _json_blocks(table, plan, end, room or [np.empty(0, dtype=np.uint8)])
+
+
+def _json_blocks(
+    table: Any, plan: list[tuple[int, Any]], end: Any, room: list[Any]
+) -> Iterator[memoryview]:
+    """The blocks of :func:`_json_lines`: ``_JSON_ROWS`` rows at a time, assembled in the
+    reused buffer ``room[0]`` (written while in the cache; no fresh pages for every chunk)."""
+    from gkdeadline import text_scan as ts
+    from gkdeadline.jit import compiled
+
     k = compiled("gkdeadline.text_scan")
-    blocks: list[Any] = []
-    for batch in pa.Table.from_arrays(columns, names=table.column_names).to_batches():
+    for batch in table.to_batches():
         n = batch.num_rows
         if not n:
             continue
@@ -1550,17 +1699,20 @@ def _json_lines(table: Any) -> list[Any] | None:
         steps.append((ts.JK_NONE, end, _NO_BYTES, _NO_OFFSETS, _NO_INTS, _NO_INTS))
         cursor = np.zeros(n, dtype=np.int64)
         for step in steps:
-            k.json_column(0, *step, _NO_BYTES, cursor, 0, n)
-        total = int(cursor.sum())
-        starts = np.zeros(n, dtype=np.int64)
-        np.cumsum(cursor[:-1], out=starts[1:])
-        out = np.empty(total, dtype=np.uint8)
+            k.json_column(0, *step, _NO_BYTES, cursor, 0, 0, n)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(cursor, out=starts[1:])
         for lo in range(0, n, _JSON_ROWS):  # a few thousand rows at a time: written in the cache
             hi = min(n, lo + _JSON_ROWS)
+            base = int(starts[lo])
+            size = int(starts[hi]) - base
+            if len(room[0]) < size:
+                room[0] = np.empty(max(size, 2 * len(room[0])), dtype=np.uint8)
+            out = room[0]
+            cursor[lo:hi] = starts[lo:hi]
             for step in steps:
-                k.json_column(1, *step, out, starts, lo, hi)
-        blocks.append(out)
-    return blocks
+                k.json_column(1, *step, out, cursor, base, lo, hi)
+            yield out[:size].data
 
 
 def _json_args(kind: int, arr: Any) -> tuple[Any, Any, Any, Any]:
@@ -1823,16 +1975,29 @@ def process_file(
             try:
                 chunks = open_chunks()
                 tmp = _temp_beside(dst)
-                writer = _Writer(tmp, fmt_out)
                 names: list[str] = []
                 sig.polled = True  # (until the reading and writing threads have ended)
                 try:
-                    with _Behind(writer, sig.check) as behind:
-                        for table in _results(chunks, kw, events, chunk_rows, summary, sig.check):
+                    while True:
+                        writer = _Writer(tmp, fmt_out, check_text=fmt_in == "parquet")
+                        try:
+                            with _Behind(writer, sig.check) as behind:
+                                for table in _results(
+                                    chunks, kw, events, chunk_rows, summary, sig.check
+                                ):
+                                    sig.check()
+                                    summary.add(table)
+                                    names = table.column_names
+                                    behind.write(table)
+                            break
+                        except _Restart as again:  # the reader cannot go on: start over, empty
+                            writer.abort()
+                            tmp.write_bytes(b"")
+                            summary.start_over()
+                            sig.polled = False  # (no thread runs while the careful reader opens)
                             sig.check()
-                            summary.add(table)
-                            names = table.column_names
-                            behind.write(table)
+                            chunks = again.chunks()
+                            sig.polled = True
                 finally:
                     sig.polled = False
                 sig.check()
@@ -2023,7 +2188,10 @@ def _cases_robust(table: Any, kw: dict[str, Any], budget: _Budget) -> Any:
     schema: list[Any] = []
 
     def compute(lo: int, hi: int) -> Any:
-        return cases(table.slice(lo, hi - lo), **kw)
+        # :func:`cases`, in full chunks whatever the piece's size: the memory is the file
+        # chunk's already, and smaller chunks would only add their fixed cost
+        piece = table.slice(lo, hi - lo)
+        return attach(piece, one_row_results(piece, rows=CHUNK_ROWS, **kw))
 
     def failed(i: int, exc: BaseException) -> Any:
         if not schema:

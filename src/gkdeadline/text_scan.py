@@ -9,6 +9,10 @@ file where anything is unusual (a quoted value spanning lines, ``"a"b``, a lone 
 a line with the wrong number of fields, a very long line) goes the careful way, which turns each
 such line into an error row with its line number.
 
+:func:`scan_jsonl` checks that every line of a JSON Lines file is a flat object of text with the
+first line's keys and records where the values are; :func:`jsonl_column` makes them Arrow text
+columns (escapes decoded as ``json.loads`` decodes them). :func:`json_column` writes JSON Lines.
+
 :func:`iso_days` reads a column of ``YYYY-MM-DD`` text as days since 1970-01-01 when every value
 is exactly that (or empty); anything else is left to the careful reader
 (:func:`gkdeadline.batch_cases.read_dates`), which says what is wrong with it.
@@ -243,13 +247,24 @@ def _hex(b: int) -> bool:
     return (48 <= b <= 57) or (65 <= b <= 70) or (97 <= b <= 102)
 
 
-def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
+def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int, cells: Ints, cols: Ints) -> int:
     """Scan the bytes ``buf`` of a JSON Lines file (continuing ``state``): every non-blank line
     must be one flat object of text (or null) values with the keys of the first such line, in
     the same order and spelt the same (their bytes are recorded in ``expect``, each followed by
-    255); no escape of a lone surrogate half, no line longer than ``limit``. Returns 0 while
-    that holds, else 1. Such a file reads the same with pyarrow's JSON reader (every column
-    text) as with the careful reader."""
+    255); no escape of a surrogate half, no line longer than ``limit``. Returns 0 while that
+    holds, else 1. Such a file reads the same with :func:`jsonl_column` (every column text) as
+    with the careful reader.
+
+    Once the keys are known, with ``cells`` not empty and ``buf`` whole lines, it also records
+    where each value is: for the ``k``-th key of the ``r``-th line of ``buf``, ``cells[2c]``
+    and ``cells[2c + 1]`` (``c = r * keys + k``) are the first and the end byte of its text
+    between the quotes (-1, -1: null); ``cols[k]`` adds up those bytes and says whether any of
+    them has an escape."""
+    rec = len(cells) > 0 and state[J_LEARN] == 0
+    nk = state[J_NKEYS]
+    row = 0  # lines of ``buf`` ended
+    vstart = 0  # the first byte of the text value being read
+    vesc = 0  # it has an escape
     mode = state[J_MODE]
     esc = state[J_ESC]
     pos = state[J_POS]
@@ -301,6 +316,15 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
             if b < 32:
                 return 1
             if b == 34:  # the closing quote
+                if mode == 5 and rec:
+                    c = 2 * (row * nk + keys - 1)
+                    if c + 1 >= len(cells):
+                        return 1  # (the caller's bound on lines was wrong: not recorded)
+                    cells[c] = vstart
+                    cells[c + 1] = i - 1
+                    cols[keys - 1, 0] += i - 1 - vstart
+                    if vesc:
+                        cols[keys - 1, 1] = 1
                 if mode == 2:
                     if learn:
                         expect[nexp] = _KEY_END
@@ -316,6 +340,7 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
                 continue
             if b == 92:
                 esc = 5
+                vesc = 1
             if mode == 2:
                 if learn:
                     expect[nexp] = b
@@ -351,6 +376,7 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
                     state[J_NKEYS] = keys
                 learn = 0
                 state[J_ROWS] += 1
+                row += 1
             else:
                 return 1
             if line_len > state[J_LONGEST]:
@@ -382,6 +408,8 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
         elif mode == 4:
             if b == 34:
                 mode = 5
+                vstart = i
+                vesc = 0
             elif b == 110:
                 mode = 6
                 nul = 1
@@ -392,6 +420,12 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
                 nul += 1
                 if nul == 4:
                     mode = 7
+                    if rec:
+                        c = 2 * (row * nk + keys - 1)
+                        if c + 1 >= len(cells):
+                            return 1
+                        cells[c] = -1
+                        cells[c + 1] = -1
             else:
                 return 1
         elif mode == 7:
@@ -412,6 +446,77 @@ def scan_jsonl(buf: Ints, state: Ints, expect: Ints, limit: int) -> int:
     state[J_KEYS] = keys
     state[J_LINE_LEN] = line_len
     return 0
+
+
+def _unescape(buf: Ints, a: int, e: int, out: Ints, at: int) -> int:
+    """The JSON string text ``buf[a:e]`` decoded into ``out`` at ``at`` (the escapes
+    :func:`scan_jsonl` lets through: no surrogate halves); returns where it ends."""
+    j = a
+    while j < e:
+        b = buf[j]
+        if b != 92:
+            out[at] = b
+            at += 1
+            j += 1
+            continue
+        t = buf[j + 1]
+        if t == 117:  # \uXXXX, a character of the BMP outside the surrogates: 1–3 bytes
+            cp = 0
+            for k in range(2, 6):
+                h = buf[j + k]
+                cp = cp * 16 + (h - 48 if h <= 57 else (h - 55 if h <= 70 else h - 87))
+            if cp < 0x80:
+                out[at] = cp
+                at += 1
+            elif cp < 0x800:
+                out[at] = 0xC0 | (cp >> 6)
+                out[at + 1] = 0x80 | (cp & 63)
+                at += 2
+            else:
+                out[at] = 0xE0 | (cp >> 12)
+                out[at + 1] = 0x80 | ((cp >> 6) & 63)
+                out[at + 2] = 0x80 | (cp & 63)
+                at += 3
+            j += 6
+            continue
+        if t == 98:
+            out[at] = 8
+        elif t == 102:
+            out[at] = 12
+        elif t == 110:
+            out[at] = 10
+        elif t == 114:
+            out[at] = 13
+        elif t == 116:
+            out[at] = 9
+        else:  # \" \\ \/
+            out[at] = t
+        at += 1
+        j += 2
+    return at
+
+
+def jsonl_column(
+    buf: Ints, cells: Ints, nk: int, col: int, rows: int, escaped: int, offsets: Ints, data: Ints
+) -> int:
+    """Column ``col`` of the ``rows`` lines :func:`scan_jsonl` recorded in ``cells`` (of ``nk``
+    keys each) as an Arrow string column: the text of each value, escapes decoded as
+    ``json.loads`` decodes them (``escaped``: some value has one), into ``data`` at
+    ``offsets`` (null: empty). Returns the bytes written."""
+    at = 0
+    offsets[0] = 0
+    for r in range(rows):
+        c = 2 * (r * nk + col)
+        a = cells[c]
+        if a >= 0:
+            e = cells[c + 1]
+            if escaped:
+                at = _unescape(buf, a, e, data, at)
+            else:
+                _copy(data, at, buf, a, e - a)
+                at += e - a
+        offsets[r + 1] = at
+    return at
 
 
 # json_column: what a column holds
@@ -461,13 +566,15 @@ def json_column(
     valid: Ints,
     out: Ints,
     cursor: Ints,
+    base: int,
     lo: int,
     hi: int,
 ) -> None:
     """One column of JSON Lines rows ``lo`` to ``hi``, as ``json.dumps(row, ensure_ascii=False)``
     writes it: the bytes ``key`` (``{"name": `` or ``, "name": ``), then the value (``null``
     where not ``valid``). Phase 0 adds each row's length to ``cursor``; phase 1 writes the bytes
-    into ``out`` at ``cursor`` (each row's start) and advances it. (Phase 1 runs on a few
+    into ``out`` at ``cursor - base`` (``cursor``: each row's start in the file's bytes, ``base``
+    where ``out`` starts) and advances ``cursor``. (Phase 1 runs on a few
     thousand rows at a time, every column in turn, so the rows written stay in the cache.)"""
     nk = len(key)
     for i in range(lo, hi):
@@ -491,7 +598,7 @@ def json_column(
                 n += 4 if ints[i] else 5
             cursor[i] += n
             continue
-        c = cursor[i]
+        c = cursor[i] - base
         _copy(out, c, key, 0, nk)
         c += nk
         if kind == JK_NONE:
@@ -576,7 +683,7 @@ def json_column(
             out[c + 3] = 115
             out[c + 4] = 101
             c += 5
-        cursor[i] = c
+        cursor[i] = c + base
 
 
 def _civil_from_days(z: int) -> tuple[int, int, int]:
@@ -603,6 +710,8 @@ KERNELS = (
     "_ws",
     "_hex",
     "scan_jsonl",
+    "_unescape",
+    "jsonl_column",
     "new_state",
     "_end_line",
     "scan_csv",
