@@ -2169,9 +2169,9 @@ def spark_cases(
     }
     try:
         empty = to_arrow_schema(frame.schema).empty_table()
-    except (TypeError, ValueError, NotImplementedError):  # a type pyspark cannot send as Arrow:
-        pass  # Spark itself says so when it runs
-    else:
+    except (TypeError, ValueError, NotImplementedError):
+        empty = None  # a type pyspark cannot send as Arrow: Spark refuses it when it runs
+    if empty is not None:
         one_row_results(empty, **kw)  # the whole-table checks, on the driver
     types = _output_types()
     kept = [f for f in frame.schema.fields if f.name not in types]

@@ -545,8 +545,8 @@ def _column(values: list[Any]) -> Any:
     try:
         arr = pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        return as_text()  # mixed types
-    return as_text() if pa.types.is_nested(arr.type) else arr
+        arr = None  # mixed types: no one Arrow type holds them all
+    return as_text() if arr is None or pa.types.is_nested(arr.type) else arr
 
 
 _ROW_OUTPUT = (

@@ -460,7 +460,7 @@ def _unescape(buf: Ints, a: int, e: int, out: Ints, at: int) -> int:
             j += 1
             continue
         t = buf[j + 1]
-        if t == 117:  # \uXXXX, a character of the BMP outside the surrogates: 1–3 bytes
+        if t == 117:  # \u and four hex digits: a BMP character, not a surrogate (1–3 bytes)
             cp = 0
             for k in range(2, 6):
                 h = buf[j + k]
