@@ -640,3 +640,43 @@ def test_a_writer_that_does_not_keep_up_does_not_hide_a_signal() -> None:
         threading.Timer(0.5, release.set).start()
         behind.write(3)  # no room: raises once the signal is recorded
     assert written == [1]  # what was still queued is not written after a signal
+
+
+_ALLOWED = ("in_person", "mail", "网上")
+_NEAR = ("in_person ", " mail", "", "网", "网上申请", "MAIL", "in_persoN")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(st.one_of(st.none(), st.sampled_from(_ALLOWED + _NEAR)), max_size=40),
+    kind=st.sampled_from(["string", "large_string", "dictionary"]),
+    cut=st.integers(0, 40),
+    drop=st.integers(0, 5),
+)
+def test_allowed_values_are_coded_as_a_lookup_codes_them(
+    values: list[str | None], kind: str, cut: int, drop: int
+) -> None:
+    """The compiled scan of a column of allowed values (a channel, a party) gives each value's
+    1-based position and where it is present, or None (the careful reader then reports the bad
+    value) when one is not allowed exactly — on chunked, sliced and large-string columns too."""
+    import numpy as np
+    import pyarrow as pa
+
+    from gkdeadline.batch_cases import _text_codes
+
+    typ = pa.large_string() if kind == "large_string" else pa.string()
+    cut = min(cut, len(values))
+    col: Any = pa.chunked_array([pa.array(values[:cut], typ), pa.array(values[cut:], typ)], typ)
+    col = col.slice(min(drop, len(values)))
+    if kind == "dictionary":
+        col = col.dictionary_encode()
+    kept = values[min(drop, len(values)) :]
+    got = _text_codes(col, _ALLOWED)
+    if any(v is not None and v not in _ALLOWED for v in kept):
+        assert got is None
+        return
+    assert got is not None
+    codes, present = got
+    assert codes.tolist() == [0 if v is None else _ALLOWED.index(v) + 1 for v in kept]
+    assert present.tolist() == [v is not None for v in kept]
+    assert codes.dtype == np.int64 and present.dtype == np.bool_

@@ -1497,32 +1497,35 @@ def _replay_all(
     ne = len(etype)
     fcap = 2 * ne + 8 * m + 8  # room for every finding any case may write
     longest = int((offsets[1:] - offsets[:-1]).max()) + 1 if m else 1
+    # the core's two-dimensional buffers (rows of one array each: see gkdeadline.engine.core)
     if scratch is not None and todo is None:  # every case is replayed: every output is written
         out = scratch.get("out", m * core.NOUT)
-        step_due, step_info = scratch.get("step_due", ne + 1), scratch.get("step_info", ne + 1)
+        step_rows = scratch.get("steps", core.NSTEP * (ne + 1)).reshape(core.NSTEP, ne + 1)
         # findings are few: room for ~4 a case, and all the room a case may need if one has more
         room = min(fcap, max(_ROOM_PER_CASE * m, scratch.room) + 2 * longest + 8)
-        fcode, fev, fa, fb = (scratch.get(f"f{j}", room) for j in range(4))
+        find_rows = scratch.get("findings", core.NFIND * room).reshape(core.NFIND, room)
         fstart = scratch.get("fstart", m)
-        sp = [scratch.get(f"sp{j}", ne + 1) for j in range(4)]
-        w = [scratch.get(f"w{j}_", longest) for j in range(11)]
+        span_rows = scratch.get("spans", core.NSP * (ne + 1)).reshape(core.NSP, ne + 1)
+        work = scratch.get("work", core.NW * longest).reshape(core.NW, longest)
     else:
         out = np.zeros(m * core.NOUT, dtype=np.int64)
-        step_due = np.zeros(ne + 1, dtype=np.int64)
-        step_info = np.zeros(ne + 1, dtype=np.int64)
-        fcode, fev, fa, fb = (np.zeros(fcap, dtype=np.int64) for _ in range(4))
+        step_rows = np.zeros((core.NSTEP, ne + 1), dtype=np.int64)
+        find_rows = np.zeros((core.NFIND, fcap), dtype=np.int64)
         fstart = np.zeros(m, dtype=np.int64)
-        sp = [np.zeros(ne + 1, dtype=np.int64) for _ in range(4)]
-        w = [np.zeros(longest, dtype=np.int64) for _ in range(11)]
+        span_rows = np.zeros((core.NSP, ne + 1), dtype=np.int64)
+        work = np.zeros((core.NW, longest), dtype=np.int64)
     mask = np.ones(m, dtype=np.bool_) if todo is None else todo.astype(np.bool_)
     done = k.run_cases(
         ix.cum, ix.ords, ix.unknown_cum, ix.projected_cum, offsets, etype, edate,
-        eps[0], eps[1], eps[2], params, prow, mask, as_of, out, step_due, step_info,
-        fcode, fev, fa, fb, fstart, sp[0], sp[1], sp[2], sp[3], *w,
+        eps[0], eps[1], eps[2], params, prow, mask, as_of, out, step_rows, find_rows, fstart,
+        span_rows, work,
     )  # fmt: skip
     if done < 0 and scratch is not None:  # more findings than room for them: again, with room
         scratch.room = fcap
         return _replay_all(k, cal, offsets, etype, edate, eps, params, prow, as_of, todo, scratch)
+    fcode, fev, fa, fb = (
+        find_rows[j] for j in (core.FIND_CODE, core.FIND_EV, core.FIND_A, core.FIND_B)
+    )
     return _Raw(out.reshape(m, core.NOUT), fcode, fev, fa, fb, fstart)
 
 

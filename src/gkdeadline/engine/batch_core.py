@@ -45,36 +45,21 @@ def run_cases(
     todo: Ints,
     as_of: int,
     out: Ints,
-    step_due: Ints,
-    step_info: Ints,
-    fcode: Ints,
-    fev: Ints,
-    fa: Ints,
-    fb: Ints,
+    S: Ints,
+    F: Ints,
     fstart: Ints,
-    sp_first: Ints,
-    sp_last: Ints,
-    sp_kind: Ints,
-    sp_counted: Ints,
-    w1: Ints,
-    w2: Ints,
-    w3: Ints,
-    w4: Ints,
-    w5: Ints,
-    w6: Ints,
-    w7: Ints,
-    w8: Ints,
-    w9: Ints,
-    w10: Ints,
-    w11: Ints,
+    SP: Ints,
+    W: Ints,
 ) -> int:
     """Replay every case ``c`` with ``todo[c]`` set; returns how many were replayed.
 
     With an ``as_of`` date, a case with events after it is first replayed whole (impossible data
     is an error whatever the date), then up to ``as_of``.
 
-    Case ``c``'s findings are ``f*[fstart[c] … fstart[c] + out[c, O_NFIND] - 1]``, one case after
-    the other. Each case may write 2 per event + 8; when the buffers may not hold that many more,
+    ``S``, ``F``, ``SP`` and ``W`` are the replay's two-dimensional buffers (see
+    :func:`gkdeadline.engine.core.replay`): ``S`` and ``SP`` with a column per event, ``W`` with
+    one more than the longest case has events. Case ``c``'s findings are columns
+    ``fstart[c] … fstart[c] + out[c, O_NFIND] - 1`` of ``F``, one case after the other. Each case may write 2 per event + 8; when the buffers may not hold that many more,
     returns ``-1 - c`` at case ``c`` (buffers of ``2 * events + 8 * cases`` always hold all).
     """
     done = 0
@@ -87,7 +72,7 @@ def run_cases(
         f0 = fpos
         fstart[c] = f0
         fcap = 2 * (e1 - e0) + 8
-        if f0 + fcap > len(fcode):
+        if f0 + fcap > len(F[0]):
             return -1 - c
         o0 = c * NOUT
         later = False
@@ -99,9 +84,7 @@ def run_cases(
         if later:
             nf = replay(
                 cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
-                INF, NONE, 0, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
-                sp_first, sp_last, sp_kind, sp_counted, e0,
-                w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11,
+                INF, NONE, 0, out, o0, S, F, f0, fcap, SP, e0, W,
             )  # fmt: skip
             if out[o0 + O_ERROR] != 0:
                 fpos += nf
@@ -110,9 +93,7 @@ def run_cases(
         cutoff = as_of if as_of != NONE else INF
         nf = replay(
             cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
-            cutoff, as_of, 0, out, o0, step_due, step_info, fcode, fev, fa, fb, f0, fcap,
-            sp_first, sp_last, sp_kind, sp_counted, e0,
-            w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11,
+            cutoff, as_of, 0, out, o0, S, F, f0, fcap, SP, e0, W,
         )  # fmt: skip
         fpos += nf
         done += 1

@@ -20,8 +20,14 @@ Inputs, all integers (dates are relative day indices on the calendar, see
   ``steps``: 1 to compute the deadline after every event (the trail), 0 to skip it.
 
 Outputs go into caller-provided buffers: the case's result fields ``out[o0 + O_*]``, one deadline
-per event ``step_due`` / ``step_info``, the findings (problem number, event position, two
-arguments), and the spans (for the timeline and the explanation).
+per event (``S``: rows ``STEP_DUE`` / ``STEP_INFO``), the findings (``F``: rows problem number, event
+position, two arguments), and the spans (``SP``, for the timeline and the explanation).
+
+Buffers that belong together are the rows of one two-dimensional buffer (``S``, ``F``, ``SP``,
+and the scratch ``W``): a list of lists on the scalar path, a C-contiguous 2-D array on the
+compiled one, where ``X[r]`` is the row itself in both. Why: a call between compiled functions
+passes every array as seven machine words, and the replay and its helpers took 35 arrays — that
+copying was about a quarter of a batch case's time.
 """
 
 from __future__ import annotations
@@ -191,6 +197,35 @@ WHAT_SUSPENSION = 3
 # order), so a new span merges into the last block or starts a new one; only the last block can
 # change when a span ends earlier than its tentative end (an open span's tentative end is its
 # cap, or INF) — every span started later than a closed block's end starts a later block.
+#
+# The spans, blocks and queues live in the rows of one scratch buffer ``W`` (see the module
+# docstring), each of at least ``events + 1`` entries:
+W_CS_FIRST = 0  # counted spans (those that do not count toward the period): first day
+W_CS_LAST = 1  # … last day (INF while open)
+W_BF = 2  # blocks: first day
+W_BL = 3  # … last day
+W_BW = 4  # … workdays inside the blocks before this one (a prefix sum)
+W_BS = 5  # … the first counted span of the block
+W_CONS_SPAN = 6  # per span: its counted-span index (-1: it counts), for consultations
+W_CONS_LIMIT = 7  # per span: the consulted party's deadline
+W_Q_THIRD = 8  # open consultations with a third party, oldest first (span indices)
+W_Q_AGENCY = 9  # open consultations with an agency
+W_REACH = 10  # per counted span: the end of its block as far as that span
+NW = 11
+# rows of ``S`` (one entry per event), ``F`` (one per finding) and ``SP`` (one per span)
+STEP_DUE = 0
+STEP_INFO = 1
+NSTEP = 2
+FIND_CODE = 0
+FIND_EV = 1
+FIND_A = 2
+FIND_B = 3
+NFIND = 4
+SP_FIRST = 0
+SP_LAST = 1
+SP_KIND = 2
+SP_COUNTED = 3
+NSP = 4
 
 
 def _wd(cum: Ints, f: int, last: int) -> tuple[int, int]:
@@ -203,19 +238,7 @@ def _wd(cum: Ints, f: int, last: int) -> tuple[int, int]:
     return cum[last + 1] - cum[f], EXACT
 
 
-def _rebuild(
-    cum: Ints,
-    cs_first: Ints,
-    cs_last: Ints,
-    reach: Ints,
-    ncs: int,
-    bf: Ints,
-    bl: Ints,
-    bw: Ints,
-    bs: Ints,
-    nb: int,
-    since: int,
-) -> tuple[int, int]:
+def _rebuild(cum: Ints, W: Ints, ncs: int, nb: int, since: int) -> tuple[int, int]:
     """Re-merge the last block from span ``since`` on (a span there ended earlier than its
     tentative end); returns (nb, flag).
 
@@ -224,6 +247,8 @@ def _rebuild(
     from ``since`` on are merged again: closing the latest span costs O(1), and a case with
     20,000 events stays linear.
     """
+    cs_first, cs_last, reach = W[W_CS_FIRST], W[W_CS_LAST], W[W_REACH]
+    bf, bl, bw, bs = W[W_BF], W[W_BL], W[W_BW], W[W_BS]
     flag = EXACT
     if nb == 0:
         return 0, flag
@@ -252,21 +277,10 @@ def _rebuild(
     return nb, flag
 
 
-def _add_span(
-    cum: Ints,
-    cs_first: Ints,
-    cs_last: Ints,
-    reach: Ints,
-    ncs: int,
-    bf: Ints,
-    bl: Ints,
-    bw: Ints,
-    bs: Ints,
-    nb: int,
-    f: int,
-    last: int,
-) -> tuple[int, int, int]:
+def _add_span(cum: Ints, W: Ints, ncs: int, nb: int, f: int, last: int) -> tuple[int, int, int]:
     """Append a span (its start is >= every earlier start); returns (ncs, nb, flag)."""
+    cs_first, cs_last, reach = W[W_CS_FIRST], W[W_CS_LAST], W[W_REACH]
+    bf, bl, bw, bs = W[W_BF], W[W_BL], W[W_BW], W[W_BS]
     cs_first[ncs] = f
     cs_last[ncs] = last
     flag = EXACT
@@ -301,19 +315,11 @@ def _w_before(cum: Ints, bf: Ints, bl: Ints, bw: Ints, nb: int, q: int) -> tuple
 
 
 def skip_add(
-    cum: Ints,
-    ords: Ints,
-    ucum: Ints,
-    pcum: Ints,
-    bf: Ints,
-    bl: Ints,
-    bw: Ints,
-    nb: int,
-    cursor: int,
-    n: int,
+    cum: Ints, ords: Ints, ucum: Ints, pcum: Ints, W: Ints, nb: int, cursor: int, n: int
 ) -> tuple[int, int]:
     """The n-th workday after ``cursor`` outside every block; NONE when an open block (one that
     has not ended) is reached first — the period is paused."""
+    bf, bl, bw = W[W_BF], W[W_BL], W[W_BW]
     nd = len(cum) - 1
     # the first block ending after the cursor
     lo, hi = 0, nb
@@ -379,10 +385,9 @@ def _block_at(bf: Ints, bl: Ints, nb: int, day: int) -> int:
     return -1
 
 
-def countable(
-    cum: Ints, ucum: Ints, bf: Ints, bl: Ints, bw: Ints, nb: int, a: int, b: int
-) -> tuple[int, int]:
+def countable(cum: Ints, ucum: Ints, W: Ints, nb: int, a: int, b: int) -> tuple[int, int]:
     """Workdays in ``(a, b]`` outside every block (a < b)."""
+    bf, bl, bw = W[W_BF], W[W_BL], W[W_BW]
     nd = len(cum) - 1
     if a + 1 < 0 or b + 1 > nd:
         return 0, UNKNOWN
@@ -470,50 +475,37 @@ def replay(
     steps: int,
     out: Ints,
     o0: int,
-    step_due: Ints,
-    step_info: Ints,
-    fcode: Ints,
-    fev: Ints,
-    fa: Ints,
-    fb: Ints,
+    S: Ints,
+    F: Ints,
     f0: int,
     fcap: int,
-    sp_first: Ints,
-    sp_last: Ints,
-    sp_kind: Ints,
-    sp_counted: Ints,
+    SP: Ints,
     s0: int,
-    w1: Ints,
-    w2: Ints,
-    w3: Ints,
-    w4: Ints,
-    w5: Ints,
-    w6: Ints,
-    w7: Ints,
-    w8: Ints,
-    w9: Ints,
-    w10: Ints,
-    w11: Ints,
+    W: Ints,
 ) -> int:
     """Replay events ``e0 … e1-1``; returns the number of findings written.
 
-    ``sp_*`` receive the case's spans from ``s0`` on (one per span-making event at most;
-    ``sp_counted`` holds bit 1 if the span does not count toward the period, bit 2 if a
+    ``S`` (rows ``STEP_*``) receives each event's deadline and what the event did to it, at the
+    event's position; ``F`` (rows ``FIND_*``) the findings from ``f0`` on, at most ``fcap``;
+    ``SP`` (rows ``SP_*``) the case's spans from ``s0`` on (one per span-making event at most;
+    ``SP_COUNTED`` holds bit 1 if the span does not count toward the period, bit 2 if a
     consulted party's own limit was counted from the sending date (its receipt not recorded),
-    and the position of the event that opened it shifted left by 2);
-    ``w1 … w11`` are scratch buffers of at least ``e1 - e0 + 1`` entries.
+    and the position of the event that opened it shifted left by 2); ``W`` is scratch (rows
+    ``W_*``) of at least ``e1 - e0 + 1`` entries a row.
     """
+    step_due, step_info = S[STEP_DUE], S[STEP_INFO]
+    fcode, fev, fa, fb = F[FIND_CODE], F[FIND_EV], F[FIND_A], F[FIND_B]
+    sp_first, sp_last, sp_kind, sp_counted = SP[SP_FIRST], SP[SP_LAST], SP[SP_KIND], SP[SP_COUNTED]
     pr = prow * NP
     reply_n = P[pr + P_REPLY_N]
     excl = P[pr + P_EXCL]
     restart_mask = P[pr + P_RESTART]
     ext_max = P[pr + P_EXT_MAX]
     # scratch: counted spans and their blocks; consultations
-    cs_first, cs_last = w1, w2
-    bf, bl, bw, bs = w3, w4, w5, w6
-    cons_span, cons_limit = w7, w8  # per span index: excluded-span index, the party's deadline
-    q_third, q_agency = w9, w10  # open consultations per party, oldest first
-    reach = w11  # per excluded span: the end of its block as far as that span
+    cs_last = W[W_CS_LAST]
+    bf, bl = W[W_BF], W[W_BL]
+    cons_span, cons_limit = W[W_CONS_SPAN], W[W_CONS_LIMIT]
+    q_third, q_agency = W[W_Q_THIRD], W[W_Q_AGENCY]
     qt_head = qt_tail = qa_head = qa_tail = 0
     ncs = 0
     nb = 0
@@ -665,9 +657,7 @@ def replay(
                     corr_sp = nsp
                     nsp += 1
                     corr_span = ncs
-                    ncs, nb, fl = _add_span(
-                        cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF
-                    )
+                    ncs, nb, fl = _add_span(cum, W, ncs, nb, d, INF)
                     flags |= fl
         elif t == EV_CORR_SET:
             until = ep0[k]
@@ -737,9 +727,7 @@ def replay(
                 qa_tail += 1
             nsp += 1
             if counted:
-                ncs, nb, fl = _add_span(
-                    cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, limit
-                )
+                ncs, nb, fl = _add_span(cum, W, ncs, nb, d, limit)
                 flags |= fl
             else:
                 step_info[k] = I_NOT_COUNTED
@@ -795,9 +783,7 @@ def replay(
                 nsp += 1
                 if counted:
                     sus_cs = ncs
-                    ncs, nb, fl = _add_span(
-                        cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF
-                    )
+                    ncs, nb, fl = _add_span(cum, W, ncs, nb, d, INF)
                     flags |= fl
                 else:
                     sus_cs = -1
@@ -837,9 +823,7 @@ def replay(
                     fee_sp = nsp
                     nsp += 1
                     fee_cs = ncs
-                    ncs, nb, fl = _add_span(
-                        cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, d, INF
-                    )
+                    ncs, nb, fl = _add_span(cum, W, ncs, nb, d, INF)
                     flags |= fl
         elif t == EV_FEE_PAID or t == EV_FEE_LAPSED:
             if not fee_open:
@@ -866,9 +850,7 @@ def replay(
                 ords,
                 ucum,
                 pcum,
-                bf,
-                bl,
-                bw,
+                W,
                 nb,
                 start,
                 reply_n,
@@ -907,9 +889,7 @@ def replay(
                             ords,
                             ucum,
                             pcum,
-                            bf,
-                            bl,
-                            bw,
+                            W,
                             nb,
                             start,
                             reply_n,
@@ -923,7 +903,7 @@ def replay(
                         flags |= fl
                         need = 0
                         if base != NONE and until > base:
-                            need, fl = countable(cum, ucum, bf, bl, bw, nb, base, until)
+                            need, fl = countable(cum, ucum, W, nb, base, until)
                             flags |= fl
                         if need > ext_max:
                             nf = _find(fcode, fev, fa, fb, f0, nf, fcap, F_EXT_CAP, rel, need, 0)
@@ -974,9 +954,7 @@ def replay(
                 ords,
                 ucum,
                 pcum,
-                bf,
-                bl,
-                bw,
+                W,
                 nb,
                 start,
                 reply_n,
@@ -1035,7 +1013,7 @@ def replay(
         # against the block's real end, never its stale tentative one. The result's flags take
         # blocks_fl where the engine reads it.
         if dirty != NO_SPAN:
-            nb, blocks_fl = _rebuild(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, dirty)
+            nb, blocks_fl = _rebuild(cum, W, ncs, nb, dirty)
             dirty = NO_SPAN
         if not steps:
             continue  # the trail's deadlines are not wanted (validation, batch)
@@ -1047,9 +1025,7 @@ def replay(
                 ords,
                 ucum,
                 pcum,
-                bf,
-                bl,
-                bw,
+                W,
                 nb,
                 start,
                 reply_n,
@@ -1082,7 +1058,7 @@ def replay(
 
     # -------------------------------------------------------------------- the result
     if dirty != NO_SPAN:
-        nb, blocks_fl = _rebuild(cum, cs_first, cs_last, reach, ncs, bf, bl, bw, bs, nb, dirty)
+        nb, blocks_fl = _rebuild(cum, W, ncs, nb, dirty)
     flags |= blocks_fl
     day = as_of if as_of != NONE else last_date
     if closed == 1:
@@ -1096,9 +1072,7 @@ def replay(
             ords,
             ucum,
             pcum,
-            bf,
-            bl,
-            bw,
+            W,
             nb,
             start,
             reply_n,
@@ -1179,7 +1153,7 @@ def replay(
                 if delay_until != NONE or reanswer_due != NONE:
                     remaining, fl = _plain_between(cum, ucum, as_of, due)
                 else:
-                    remaining, fl = countable(cum, ucum, bf, bl, bw, nb, as_of, due)
+                    remaining, fl = countable(cum, ucum, W, nb, as_of, due)
                 flags |= fl
             elif due != NONE and as_of != NONE and as_of == due:
                 remaining = 0
@@ -1216,9 +1190,7 @@ def _due(
     ords: Ints,
     ucum: Ints,
     pcum: Ints,
-    bf: Ints,
-    bl: Ints,
-    bw: Ints,
+    W: Ints,
     nb: int,
     start: int,
     reply_n: int,
@@ -1236,10 +1208,10 @@ def _due(
         return delay_until, EXACT  # a fixed day: spans do not hold it open
     if awaiting and (restart_mask >> EV_CORR_REC) & 1:
         return NONE, EXACT
-    base, flag = skip_add(cum, ords, ucum, pcum, bf, bl, bw, nb, start, reply_n)
+    base, flag = skip_add(cum, ords, ucum, pcum, W, nb, start, reply_n)
     if base == NONE or (ext_n == 0 and ext_until == NONE):
         return base, flag
-    capped, fl = skip_add(cum, ords, ucum, pcum, bf, bl, bw, nb, base, ext_n)
+    capped, fl = skip_add(cum, ords, ucum, pcum, W, nb, base, ext_n)
     flag |= fl
     if ext_until != NONE and capped != NONE and ext_until < capped:
         return ext_until, flag

@@ -150,12 +150,12 @@ def replay(
     m = n + 1
     out = [0] * core.NOUT
     z = [0] * m  # (copies of one list: made for every replay, cheaper than [0] * m each time)
-    step_due, step_info = z[:], z[:]
+    step_rows = [z, z[:]]  # the core's two-dimensional buffers, as lists of rows
     fcap = 2 * n + 8
     fz = [0] * fcap
-    fcode, fev, fa, fb = fz, fz[:], fz[:], fz[:]
-    sp = [z[:], z[:], z[:], z[:]]
-    w = [z[:] for _ in range(11)]
+    find_rows = [fz, fz[:], fz[:], fz[:]]
+    span_rows = [z[:], z[:], z[:], z[:]]
+    work = [z[:] for _ in range(core.NW)]
     nf = core.replay(
         ix.cum_list,
         ix.ords_list,
@@ -175,28 +175,21 @@ def replay(
         int(steps),
         out,
         0,
-        step_due,
-        step_info,
-        fcode,
-        fev,
-        fa,
-        fb,
+        step_rows,
+        find_rows,
         0,
         fcap,
-        sp[0],
-        sp[1],
-        sp[2],
-        sp[3],
+        span_rows,
         0,
-        *w,
+        work,
     )
     nsp = out[core.O_NSPAN] if out[core.O_ERROR] == 0 else 0
     return Raw(
         out,
-        step_due[:n],
-        step_info[:n],
-        list(zip(fcode[:nf], fev[:nf], fa[:nf], fb[:nf], strict=True)) if nf else [],
-        list(zip(*(s[:nsp] for s in sp), strict=True)) if nsp > 0 else [],
+        step_rows[core.STEP_DUE][:n],
+        step_rows[core.STEP_INFO][:n],
+        list(zip(*(f[:nf] for f in find_rows), strict=True)) if nf else [],
+        list(zip(*(s[:nsp] for s in span_rows), strict=True)) if nsp > 0 else [],
     )
 
 
