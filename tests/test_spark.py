@@ -178,3 +178,14 @@ def test_spark_cases_without_pyspark(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(MissingDependencyError, match="pip install pyspark") as info:
         spark_cases(object(), as_of=AS_OF)
     assert info.value.extra is None and info.value.code == "missing-dependency"
+
+
+def test_a_column_spark_cannot_send_as_arrow_is_an_error_naming_it(spark: Any) -> None:
+    """Every column goes through ``mapInArrow``: one whose type Spark cannot send to Python as
+    Arrow (a year-month interval) is refused on the driver, by name, before anything runs."""
+    frame = spark.sql("SELECT '2026-01-05' AS received, INTERVAL '1' YEAR AS term")
+    with pytest.raises(InputError) as caught:
+        spark_cases(frame, as_of=AS_OF)
+    assert caught.value.code == "table-invalid"
+    assert caught.value.field == "term"
+    assert "term" in caught.value.message_zh and "Arrow" in caught.value.message_zh

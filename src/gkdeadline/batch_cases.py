@@ -2170,16 +2170,30 @@ def spark_cases(
         "strict": strict,
         "messages": messages,
     }
-    try:
-        empty = to_arrow_schema(frame.schema).empty_table()
-    except (TypeError, ValueError, NotImplementedError):
-        empty = None  # a type pyspark cannot send as Arrow: Spark refuses it when it runs
-    if empty is not None:
-        one_row_results(empty, **kw)  # the whole-table checks, on the driver
+    one_row_results(_spark_empty(frame.schema, to_arrow_schema), **kw)  # checks, on the driver
     types = _output_types()
     kept = [f for f in frame.schema.fields if f.name not in types]
     added = [StructField(name, from_arrow_type(types[name]), True) for name in OUTPUT_COLUMNS]
     return frame.mapInArrow(partial(_spark_batches, kw=kw), StructType(kept + added))
+
+
+def _spark_empty(schema: Any, to_arrow_schema: Callable[[Any], Any]) -> Any:
+    """An empty Arrow table of a Spark schema; a column Spark cannot send to Python as Arrow
+    (every column goes through ``mapInArrow``) is a ``table-invalid`` error naming it, here
+    rather than in the middle of the run."""
+    for field_ in schema.fields:
+        try:
+            to_arrow_schema(type(schema)([field_]))
+        except (TypeError, ValueError, NotImplementedError) as exc:
+            raise _table_error(
+                f"列 {field_.name} 的类型 {field_.dataType.simpleString()} 无法以 Arrow 交给 Python"
+                "；请先把它转换成日期、文本或数字，或不选这一列",
+                f"column {field_.name} has type {field_.dataType.simpleString()}, which Spark"
+                f" cannot send to Python as Arrow ({exc}); cast it to a date, text or number, or"
+                " leave it out",
+                field_.name,
+            ) from None
+    return to_arrow_schema(schema).empty_table()
 
 
 def _spark_batches(batches: Iterable[Any], kw: dict[str, Any]) -> Iterator[Any]:

@@ -545,8 +545,8 @@ def _column(values: list[Any]) -> Any:
     try:
         arr = pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        arr = None  # mixed types: no one Arrow type holds them all
-    return as_text() if arr is None or pa.types.is_nested(arr.type) else arr
+        return as_text()  # mixed types (or an integer past 64 bits): no one Arrow type holds them
+    return as_text() if pa.types.is_nested(arr.type) else arr
 
 
 _ROW_OUTPUT = (
