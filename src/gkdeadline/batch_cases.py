@@ -1500,19 +1500,19 @@ def _replay_all(
     # the core's two-dimensional buffers (rows of one array each: see gkdeadline.engine.core)
     if scratch is not None and todo is None:  # every case is replayed: every output is written
         out = scratch.get("out", m * core.NOUT)
-        step_rows = scratch.get("steps", core.NSTEP * (ne + 1)).reshape(core.NSTEP, ne + 1)
+        step_rows = scratch.get("steps", core.NSTEP * longest).reshape(core.NSTEP, longest)
         # findings are few: room for ~4 a case, and all the room a case may need if one has more
         room = min(fcap, max(_ROOM_PER_CASE * m, scratch.room) + 2 * longest + 8)
         find_rows = scratch.get("findings", core.NFIND * room).reshape(core.NFIND, room)
         fstart = scratch.get("fstart", m)
-        span_rows = scratch.get("spans", core.NSP * (ne + 1)).reshape(core.NSP, ne + 1)
+        span_rows = scratch.get("spans", core.NSP * longest).reshape(core.NSP, longest)
         work = scratch.get("work", core.NW * longest).reshape(core.NW, longest)
     else:
         out = np.zeros(m * core.NOUT, dtype=np.int64)
-        step_rows = np.zeros((core.NSTEP, ne + 1), dtype=np.int64)
+        step_rows = np.zeros((core.NSTEP, longest), dtype=np.int64)
         find_rows = np.zeros((core.NFIND, fcap), dtype=np.int64)
         fstart = np.zeros(m, dtype=np.int64)
-        span_rows = np.zeros((core.NSP, ne + 1), dtype=np.int64)
+        span_rows = np.zeros((core.NSP, longest), dtype=np.int64)
         work = np.zeros((core.NW, longest), dtype=np.int64)
     mask = np.ones(m, dtype=np.bool_) if todo is None else todo.astype(np.bool_)
     done = k.run_cases(

@@ -57,10 +57,12 @@ def run_cases(
     is an error whatever the date), then up to ``as_of``.
 
     ``S``, ``F``, ``SP`` and ``W`` are the replay's two-dimensional buffers (see
-    :func:`gkdeadline.engine.core.replay`): ``S`` and ``SP`` with a column per event, ``W`` with
-    one more than the longest case has events. Case ``c``'s findings are columns
-    ``fstart[c] … fstart[c] + out[c, O_NFIND] - 1`` of ``F``, one case after the other. Each case may write 2 per event + 8; when the buffers may not hold that many more,
-    returns ``-1 - c`` at case ``c`` (buffers of ``2 * events + 8 * cases`` always hold all).
+    :func:`gkdeadline.engine.core.replay`). ``S``, ``SP`` and ``W`` are one case's: each case
+    overwrites the last's (the batch reads neither its steps nor its spans), so they need one more
+    column than the longest case has events, and stay in cache. Case ``c``'s findings are
+    columns ``fstart[c] … fstart[c] + out[c, O_NFIND] - 1`` of ``F``, one case after the other.
+    Each case may write 2 per event + 8; when the buffers may not hold that many more, returns
+    ``-1 - c`` at case ``c`` (buffers of ``2 * events + 8 * cases`` always hold all).
     """
     done = 0
     fpos = 0
@@ -84,7 +86,7 @@ def run_cases(
         if later:
             nf = replay(
                 cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
-                INF, NONE, 0, out, o0, S, F, f0, fcap, SP, e0, W,
+                INF, NONE, 0, out, o0, S, F, f0, fcap, SP, W,
             )  # fmt: skip
             if out[o0 + O_ERROR] != 0:
                 fpos += nf
@@ -93,7 +95,7 @@ def run_cases(
         cutoff = as_of if as_of != NONE else INF
         nf = replay(
             cum, ords, ucum, pcum, etype, edate, ep0, ep1, ep2, e0, e1, P, prows[c],
-            cutoff, as_of, 0, out, o0, S, F, f0, fcap, SP, e0, W,
+            cutoff, as_of, 0, out, o0, S, F, f0, fcap, SP, W,
         )  # fmt: skip
         fpos += nf
         done += 1

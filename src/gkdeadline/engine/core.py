@@ -480,18 +480,18 @@ def replay(
     f0: int,
     fcap: int,
     SP: Ints,
-    s0: int,
     W: Ints,
 ) -> int:
     """Replay events ``e0 … e1-1``; returns the number of findings written.
 
     ``S`` (rows ``STEP_*``) receives each event's deadline and what the event did to it, at the
-    event's position; ``F`` (rows ``FIND_*``) the findings from ``f0`` on, at most ``fcap``;
-    ``SP`` (rows ``SP_*``) the case's spans from ``s0`` on (one per span-making event at most;
-    ``SP_COUNTED`` holds bit 1 if the span does not count toward the period, bit 2 if a
-    consulted party's own limit was counted from the sending date (its receipt not recorded),
-    and the position of the event that opened it shifted left by 2); ``W`` is scratch (rows
-    ``W_*``) of at least ``e1 - e0 + 1`` entries a row.
+    event's position in the case (``k - e0``); ``F`` (rows ``FIND_*``) the findings from ``f0``
+    on, at most ``fcap``; ``SP`` (rows ``SP_*``) the case's spans from 0 on (one per
+    span-making event at most; ``SP_COUNTED`` holds bit 1 if the span does not count toward the
+    period, bit 2 if a consulted party's own limit was counted from the sending date (its receipt
+    not recorded), and the position of the event that opened it shifted left by 2). ``S``,
+    ``SP`` and the scratch ``W`` (rows ``W_*``) need ``e1 - e0 + 1`` entries a row: the batch
+    loop reuses one set for every case.
     """
     step_due, step_info = S[STEP_DUE], S[STEP_INFO]
     fcode, fev, fa, fb = F[FIND_CODE], F[FIND_EV], F[FIND_A], F[FIND_B]
@@ -564,8 +564,8 @@ def replay(
         t = etype[k]
         d = edate[k]
         rel = k - e0
-        step_due[k] = NONE
-        step_info[k] = I_NONE
+        step_due[rel] = NONE
+        step_info[rel] = I_NONE
         if d > cutoff:
             break
         last_date = d
@@ -629,7 +629,7 @@ def replay(
                 out[o0 + O_ERROR_EVENT] = rel
                 return nf
             nf = _find(fcode, fev, fa, fb, f0, nf, fcap, F_AFTER_CLOSE, rel, closed_day, 0)
-            step_info[k] = I_VOID
+            step_info[rel] = I_VOID
         # ---------------------------------------------------------------- correction
         elif t == EV_CORR_REQ:
             corr_count += 1
@@ -650,10 +650,10 @@ def replay(
                 awaiting = True
                 corr_until = NONE
                 if (restart_mask >> EV_CORR_REC) & 1 == 0 and excl & K_CORRECTION:
-                    sp_first[s0 + nsp] = d
-                    sp_last[s0 + nsp] = INF
-                    sp_kind[s0 + nsp] = K_CORRECTION
-                    sp_counted[s0 + nsp] = 1 | (rel << 2)
+                    sp_first[nsp] = d
+                    sp_last[nsp] = INF
+                    sp_kind[nsp] = K_CORRECTION
+                    sp_counted[nsp] = 1 | (rel << 2)
                     corr_sp = nsp
                     nsp += 1
                     corr_span = ncs
@@ -688,12 +688,12 @@ def replay(
             corr_until = NONE
             if corr_span >= 0:
                 cs_last[corr_span] = d
-                sp_last[s0 + corr_sp] = d
+                sp_last[corr_sp] = d
                 dirty = corr_span if corr_span < dirty else dirty
                 corr_span = -1
             if (restart_mask >> EV_CORR_REC) & 1:
                 start = d
-                step_info[k] = I_RESTART
+                step_info[rel] = I_RESTART
                 if P[pr + P_EXT_SURVIVES] == 0:
                     ext_n = 0
                     ext_count = 0
@@ -713,10 +713,10 @@ def replay(
                     limit = INF  # the party's deadline is beyond the calendar
             counted = 1 if excl & kind else 0
             assumed = 2 if pn >= 0 and ep1[k] == NONE else 0  # party's receipt not recorded
-            sp_first[s0 + nsp] = d
-            sp_last[s0 + nsp] = limit
-            sp_kind[s0 + nsp] = kind
-            sp_counted[s0 + nsp] = counted | assumed | (rel << 2)
+            sp_first[nsp] = d
+            sp_last[nsp] = limit
+            sp_kind[nsp] = kind
+            sp_counted[nsp] = counted | assumed | (rel << 2)
             cons_limit[nsp] = limit
             cons_span[nsp] = ncs if counted else -1  # its excluded-span index, or -1
             if party == 1:
@@ -730,7 +730,7 @@ def replay(
                 ncs, nb, fl = _add_span(cum, W, ncs, nb, d, limit)
                 flags |= fl
             else:
-                step_info[k] = I_NOT_COUNTED
+                step_info[rel] = I_NOT_COUNTED
                 if kind == K_THIRD and not noted_third:
                     noted_third = True
                     nf = _find(
@@ -758,12 +758,12 @@ def replay(
             limit = cons_limit[found]
             last = d if d <= limit else limit
             if d > limit:
-                step_info[k] = I_LATE_REPLY
+                step_info[rel] = I_LATE_REPLY
                 nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_CONS_LATE, rel, limit, 0)
-                if sp_counted[s0 + found] & 2:  # the limit decided the span: say what it assumed
-                    opened = sp_counted[s0 + found] >> 2
+                if sp_counted[found] & 2:  # the limit decided the span: say what it assumed
+                    opened = sp_counted[found] >> 2
                     nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_PARTY_ASSUMED, opened, limit, 0)
-            sp_last[s0 + found] = last
+            sp_last[found] = last
             c = cons_span[found]
             if c >= 0 and last < cs_last[c]:
                 cs_last[c] = last
@@ -775,10 +775,10 @@ def replay(
             sus_depth += 1
             if sus_depth == 1:
                 counted = 1 if excl & K_SUSPENSION else 0
-                sp_first[s0 + nsp] = d
-                sp_last[s0 + nsp] = INF
-                sp_kind[s0 + nsp] = K_SUSPENSION
-                sp_counted[s0 + nsp] = counted | (rel << 2)
+                sp_first[nsp] = d
+                sp_last[nsp] = INF
+                sp_kind[nsp] = K_SUSPENSION
+                sp_counted[nsp] = counted | (rel << 2)
                 sus_sp = nsp
                 nsp += 1
                 if counted:
@@ -787,7 +787,7 @@ def replay(
                     flags |= fl
                 else:
                     sus_cs = -1
-                    step_info[k] = I_NOT_COUNTED
+                    step_info[rel] = I_NOT_COUNTED
                     if not noted_susp:
                         noted_susp = True
                         nf = _find(
@@ -800,7 +800,7 @@ def replay(
                 return nf
             sus_depth -= 1
             if sus_depth == 0:
-                sp_last[s0 + sus_sp] = d
+                sp_last[sus_sp] = d
                 if sus_cs >= 0:
                     cs_last[sus_cs] = d
                     dirty = sus_cs if sus_cs < dirty else dirty
@@ -816,10 +816,10 @@ def replay(
                     fee_until, fl = add_workdays(cum, ords, ucum, pcum, from_day, fn)
                     flags |= fl
                 if excl & K_FEE:
-                    sp_first[s0 + nsp] = d
-                    sp_last[s0 + nsp] = INF
-                    sp_kind[s0 + nsp] = K_FEE
-                    sp_counted[s0 + nsp] = 1 | (rel << 2)
+                    sp_first[nsp] = d
+                    sp_last[nsp] = INF
+                    sp_kind[nsp] = K_FEE
+                    sp_counted[nsp] = 1 | (rel << 2)
                     fee_sp = nsp
                     nsp += 1
                     fee_cs = ncs
@@ -835,7 +835,7 @@ def replay(
             fee_open = False
             if fee_cs >= 0:
                 cs_last[fee_cs] = d
-                sp_last[s0 + fee_sp] = d
+                sp_last[fee_sp] = d
                 dirty = fee_cs if fee_cs < dirty else dirty
                 fee_cs = -1
             if t == EV_FEE_LAPSED:
@@ -862,7 +862,7 @@ def replay(
                 restart_mask,
             )
             flags |= fl
-            step_info[k] = I_VOID
+            step_info[rel] = I_VOID
             if t == EV_EXTENSION:
                 wanted = ep0[k]
                 until = ep1[k]
@@ -909,11 +909,11 @@ def replay(
                             nf = _find(fcode, fev, fa, fb, f0, nf, fcap, F_EXT_CAP, rel, need, 0)
                             ext_n = ext_max
                             ext_until = NONE
-                            step_info[k] = I_CAPPED
+                            step_info[rel] = I_CAPPED
                         else:
                             ext_until = until
                             ext_n = ext_max  # the cap still bounds it; the named day decides
-                            step_info[k] = I_NONE
+                            step_info[rel] = I_NONE
                     else:
                         n_ = wanted if wanted != NONE else room
                         if n_ < 1 and wanted != NONE:
@@ -924,9 +924,9 @@ def replay(
                         if n_ > room:
                             nf = _find(fcode, fev, fa, fb, f0, nf, fcap, F_EXT_CAP, rel, n_, 0)
                             n_ = room
-                            step_info[k] = I_CAPPED
+                            step_info[rel] = I_CAPPED
                         else:
-                            step_info[k] = I_NONE
+                            step_info[rel] = I_NONE
                         ext_n += n_
             else:
                 until = ep0[k]
@@ -945,7 +945,7 @@ def replay(
                     )
                 else:
                     delay_until = until
-                    step_info[k] = I_BY_DELAY
+                    step_info[rel] = I_BY_DELAY
         # ---------------------------------------------------------------- the answer
         elif t == EV_ANSWERED:
             flags |= blocks_fl  # the blocks were re-merged after the previous event
@@ -1018,7 +1018,7 @@ def replay(
         if not steps:
             continue  # the trail's deadlines are not wanted (validation, batch)
         if closed == 1:
-            step_due[k] = final_due
+            step_due[rel] = final_due
         elif closed == 0:
             due_k, fl = _due(
                 cum,
@@ -1038,7 +1038,7 @@ def replay(
             )
             # the trail's deadlines are for reading only: one the calendar cannot give is left
             # out, and it does not make the result depend on unknown or projected days
-            step_due[k] = due_k if fl != UNKNOWN else NONE
+            step_due[rel] = due_k if fl != UNKNOWN else NONE
             step_fresh = True
             step_due_k = due_k
             step_fl = fl
@@ -1092,13 +1092,13 @@ def replay(
     # consultations still open past the party's own limit (counted from the sending date)
     for q in range(qt_head, qt_tail):
         i = q_third[q]
-        if sp_counted[s0 + i] & 2 and cons_limit[i] < day:
-            opened = sp_counted[s0 + i] >> 2
+        if sp_counted[i] & 2 and cons_limit[i] < day:
+            opened = sp_counted[i] >> 2
             nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_PARTY_ASSUMED, opened, cons_limit[i], 0)
     for q in range(qa_head, qa_tail):
         i = q_agency[q]
-        if sp_counted[s0 + i] & 2 and cons_limit[i] < day:
-            opened = sp_counted[s0 + i] >> 2
+        if sp_counted[i] & 2 and cons_limit[i] < day:
+            opened = sp_counted[i] >> 2
             nf = _find(fcode, fev, fa, fb, f0, nf, fcap, N_PARTY_ASSUMED, opened, cons_limit[i], 0)
     # lapses the engine applies itself (视为放弃)
     if closed == 0 and awaiting and corr_until != NONE and day > corr_until:

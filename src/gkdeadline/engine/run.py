@@ -180,7 +180,6 @@ def replay(
         0,
         fcap,
         span_rows,
-        0,
         work,
     )
     nsp = out[core.O_NSPAN] if out[core.O_ERROR] == 0 else 0
