@@ -198,7 +198,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     ap.add_argument(
         "--memory-rows",
-        default="10000,100000,200000",
+        default="1000,3000,10000,100000,200000",
         help="table sizes (besides --cases) to measure the peak memory at, comma-separated",
     )
     ap.add_argument("--no-write", action="store_true")

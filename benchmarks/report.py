@@ -807,8 +807,34 @@ def issue_table(results: Results) -> list[str]:
         for op in ("batch.add_workdays", "batch.workdays_between", "batch.is_workday")
     ]
     b = src["cases"]["batch"]
-    # the worst of the sizes measured (the target holds at any size)
-    peak = max(b["peak"], key=lambda m: m["bytes_per_row"]) if "peak" in b else None
+    peaks = sorted(b.get("peak", []), key=lambda m: m["rows"])
+    # the smallest size from which every size measured is within 200 bytes a row; below it, one
+    # chunk's working arrays (a constant, not a share of the table) are most of the peak
+    within = 0
+    while within < len(peaks) and any(m["bytes_per_row"] > 200 for m in peaks[within:]):
+        within += 1
+    small, large = peaks[:within], peaks[within:]
+    if not peaks:
+        memory, memory_target = f"{b['peak_bytes_per_row']:,.0f} (tracemalloc)", ""
+    elif not large:
+        worst = max(peaks, key=lambda m: m["bytes_per_row"])
+        memory = f"{worst['bytes_per_row']:,.0f} at {worst['rows']:,} rows"
+        memory_target = ", ≤ 200 B/row ✗"
+    else:
+        worst = max(large, key=lambda m: m["bytes_per_row"])
+        memory = (
+            f"{worst['bytes_per_row']:,.0f} ({worst['traced']:,.0f} Python + {worst['arrow']:,.0f}"
+            f" Arrow; {worst['rows']:,} rows, the worst size from {large[0]['rows']:,} rows)"
+        )
+        if small:
+            memory += "; below: " + ", ".join(
+                f"{m['bytes_per_row']:,.0f} at {m['rows']:,} rows"
+                f" ({m['bytes_per_row'] * m['rows'] / 1e6:.2f} MB in all)"
+                for m in small
+            )
+        memory_target = ", ≤ 200 B/row " + (
+            f"✓ from {large[0]['rows']:,} rows, ✗ below" if small else "✓"
+        )
     rows.append(
         [
             f"`batch.cases`, {b['cases']:,} one-row cases",
@@ -820,13 +846,8 @@ def issue_table(results: Results) -> list[str]:
             times(b["cases_per_s"] / b["previous_cases_per_s"]) + " previous"
             if b["previous_cases_per_s"]
             else "—",
-            f"{peak['bytes_per_row']:,.0f} ({peak['traced']:,.0f} Python + {peak['arrow']:,.0f} Arrow;"
-            f" {peak['rows']:,} rows, the worst size)"
-            if peak
-            else f"{b['peak_bytes_per_row']:,.0f} (tracemalloc)",
-            "≥ 2 M/s"
-            + (" ✓" if b["cases_per_s"] >= 2e6 else " ✗")
-            + (", ≤ 200 B/row" + (" ✓" if peak["bytes_per_row"] <= 200 else " ✗") if peak else ""),
+            memory,
+            "≥ 2 M/s" + (" ✓" if b["cases_per_s"] >= 2e6 else " ✗") + memory_target,
         ]
     )
     f = src["files"]

@@ -120,6 +120,22 @@ def cal(request: pytest.FixtureRequest) -> Calendar:
     return CALENDARS[request.param]()
 
 
+def test_day_classes_say_what_the_prefix_counts_say(cal: Calendar) -> None:
+    """Every day (and days either side of the calendar): ``is_workday`` read from the one-byte
+    class table that ``batch.is_workday`` uses is ``is_workday`` from the three prefix counts."""
+    ix = cal.index
+    cum, _, ucum, pcum, _, cls = batch._tables(ix)
+    flags = set()
+    for i in range(-3, ix.n_days + 3):
+        got = kernels.is_workday_class(cls, i)
+        assert got == kernels.is_workday(cum, ucum, pcum, i), i
+        flags.add(got[1])
+    # every kind of day is there to compare: exact, and unknown (beyond the edges at least)
+    assert {kernels.EXACT, kernels.UNKNOWN} <= flags
+    if cal.projection_through is not None:
+        assert kernels.PROJECTED in flags
+
+
 def interesting_days(cal: Calendar, count: int, seed: int) -> np.ndarray:
     """Random days over the calendar and 60 days either side, plus the tricky ones."""
     rng = np.random.default_rng(seed)
@@ -244,7 +260,7 @@ def test_public_functions_match_scalar(cal: Calendar, loops: str) -> None:
 def test_compiled_and_plain_loops_agree() -> None:
     cal = Calendar(region="ningxia")
     ix = cal.index
-    cum, ords, ucum, pcum, unk = batch._tables(ix)
+    cum, ords, ucum, pcum, unk, cls = batch._tables(ix)
     off = ix.first_ordinal - EPOCH_ORDINAL
     rng = np.random.default_rng(7)
     d = rng.integers(off - 100, off + ix.n_days + 100, 3000)
@@ -261,7 +277,7 @@ def test_compiled_and_plain_loops_agree() -> None:
             ns.add_into(cum, ords, ucum, pcum, off, d, n, 1, res[0]),
             ns.add_into(cum, ords, ucum, pcum, off, d, n[:1], 0, res[1]),
             ns.between_into(cum, ucum, pcum, off, d, 1, e, 1, res[2]),
-            ns.is_workday_into(cum, ucum, pcum, off, d, res[4]),
+            ns.is_workday_into(cls, off, d, res[4]),
         )
         ns.add_masked_into(cum, ords, ucum, pcum, unk, off, d, n, res[3], masks[0], masks[1])
         out2 = np.empty(len(d), np.int64)

@@ -176,6 +176,44 @@ def test_findings_beyond_the_first_room_are_all_kept(monkeypatch: pytest.MonkeyP
     assert cases(t, as_of=AS_OF).equals(ref)
 
 
+def test_findings_room_grows_until_every_case_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cases without findings first, then cases with several: the room guessed from the first
+    cases is too small, and is grown again (more than once) until the chunk fits."""
+    n = 400
+    quiet = n // 2  # answered in time: no findings
+    answered = [date(2024, 3, 5)] * quiet + [date(2024, 9, 2)] * (n - quiet)
+    extension = [None] * quiet + [date(2024, 5, 20)] * (n - quiet)
+    t = pa.table(
+        {
+            "received": pa.array([date(2024, 3, 1)] * n, pa.date32()),
+            "channel": pa.array(["in_person"] * n),
+            "extension": pa.array(extension, pa.date32()),
+            "answered": pa.array(answered, pa.date32()),
+        }
+    )
+    replay = batch_cases._replay_all
+    grown: list[int] = []
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        scratch = kw.get("scratch", args[10] if len(args) > 10 else None)  # (by name or not)
+        if scratch is not None:
+            grown.append(scratch.room)
+        return replay(*args, **kw)
+
+    monkeypatch.setattr(batch_cases, "_replay_all", spy)
+    monkeypatch.setattr(batch_cases, "_ROOM_PER_CASE", 64)  # room for all at once: the reference
+    ref = cases(t, as_of=AS_OF)
+    assert grown == [0]
+    grown.clear()
+    monkeypatch.setattr(batch_cases, "_ROOM_PER_CASE", 0)
+    out = cases(t, as_of=AS_OF)
+    assert len(grown) > 2 and grown == sorted(set(grown))  # grown, more than once
+    assert out.equals(ref)
+    findings = out["findings"].to_pylist()
+    assert all(not f for f in findings[:quiet])
+    assert all(len(f) >= 2 for f in findings[quiet:])
+
+
 def test_date32_columns_read_from_their_buffers_as_with_nulls() -> None:
     """A date32 column without nulls is read straight from its buffers (any chunking, sliced
     chunks included); a date outside 0001–9999 in it is still a date-invalid error row, as

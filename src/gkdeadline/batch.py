@@ -70,11 +70,19 @@ _TABLES: weakref.WeakKeyDictionary[WorkdayIndex, tuple[IntArray, ...]] = weakref
 
 
 def _tables(ix: WorkdayIndex) -> tuple[IntArray, ...]:
-    """``(cum, ords, unknown_cum, projected_cum, unknown days)`` as int64 arrays for the loops."""
+    """``(cum, ords, unknown_cum, projected_cum, unknown days, day classes)`` for the loops: int64
+    arrays, and the one byte a day that ``is_workday`` reads (each day's workday, unknown and
+    projected bits, taken from the three prefix counts: see ``kernels.is_workday_class``)."""
     found = _TABLES.get(ix)
     if found is None:
         unk = np.asarray(ix.unknown_ords, dtype=np.int64)
-        found = (ix.cum, ix.ords, ix.unknown_cum, ix.projected_cum, unk)
+        cum, ucum, pcum = ix.cum, ix.unknown_cum, ix.projected_cum
+        cls = (
+            np.diff(cum) * scalar.WORK_DAY
+            | np.diff(ucum) * scalar.UNKNOWN_DAY
+            | np.diff(pcum) * scalar.PROJECTED_DAY
+        )
+        found = (cum, ix.ords, ucum, pcum, unk, cls.astype(np.uint8))
         _TABLES[ix] = found
     return found
 
@@ -299,14 +307,14 @@ def is_workday(
     _no_overlap(out, arr)
     flat = res.reshape(-1)
     ix = cal.index
-    cum, _, ucum, pcum, _ = _tables(ix)
+    cls = _tables(ix)[5]
     off = _offset(ix)
     loops = _loops()
     nat = bad = -1
     bad_i = nproj = 0
     for start, stop in _chunks(flat.size, (src,)):
         d, _ = src.part(start, stop)
-        r = loops.is_workday_into(cum, ucum, pcum, off, d, flat[start:stop])
+        r = loops.is_workday_into(cls, off, d, flat[start:stop])
         nat = _first(nat, r[0], start)
         if bad < 0 <= r[1]:
             bad, bad_i = start + r[1], int(r[2])
@@ -335,7 +343,7 @@ def add_workdays(
     _no_overlap(out, arr, np.asarray(n))
     flat = res.reshape(-1).view(I64)
     ix = cal.index
-    cum, ords, ucum, pcum, _ = _tables(ix)
+    cum, ords, ucum, pcum, _, _ = _tables(ix)
     off = _offset(ix)
     loops = _loops()
     nat = bad = -1
@@ -380,7 +388,7 @@ def workdays_between(
     _no_overlap(out, arr_a, arr_b)
     flat = res.reshape(-1)
     ix = cal.index
-    cum, _, ucum, pcum, _ = _tables(ix)
+    cum, _, ucum, pcum, _, _ = _tables(ix)
     off = _offset(ix)
     loops = _loops()
     nat_a = nat_b = bad = -1
@@ -426,7 +434,7 @@ def add_masked(cal: Calendar, d: IntArray, n: IntArray) -> tuple[IntArray, IntAr
     unknown = np.empty(shape, dtype=np.int64)
     projected = np.empty(shape, dtype=np.bool_)
     ix = cal.index
-    cum, ords, ucum, pcum, unk = _tables(ix)
+    cum, ords, ucum, pcum, unk, _ = _tables(ix)
     _loops().add_masked_into(
         cum,
         ords,
@@ -450,7 +458,7 @@ def between_masked(cal: Calendar, a: IntArray, b: IntArray) -> tuple[IntArray, I
     unknown = np.empty(shape, dtype=np.int64)
     projected = np.empty(shape, dtype=np.bool_)
     ix = cal.index
-    cum, _, ucum, pcum, unk = _tables(ix)
+    cum, _, ucum, pcum, unk, _ = _tables(ix)
     _loops().between_masked_into(
         cum,
         ucum,

@@ -1139,7 +1139,7 @@ def _kernels() -> Any:
     )
 
 
-_ROOM_PER_CASE = 4  # findings a chunk's buffers hold per case at first
+_ROOM_PER_CASE = 2  # findings a chunk's buffers hold per case at first (grown from what is seen)
 
 
 class _Scratch:
@@ -1151,7 +1151,7 @@ class _Scratch:
     def __init__(self) -> None:
         self._arrays: dict[str, Any] = {}
         self._zeros: Any = None
-        self.room = 0  # findings the buffers hold beyond ~4 a case (grown when a chunk needs)
+        self.room = 0  # findings the buffers hold beyond ~2 a case (grown when a chunk needs)
 
     def get(self, name: str, size: int, dtype: Any = np.int64) -> Any:
         a = self._arrays.get(name)
@@ -1501,7 +1501,7 @@ def _replay_all(
     if scratch is not None and todo is None:  # every case is replayed: every output is written
         out = scratch.get("out", m * core.NOUT)
         step_rows = scratch.get("steps", core.NSTEP * longest).reshape(core.NSTEP, longest)
-        # findings are few: room for ~4 a case, and all the room a case may need if one has more
+        # findings are few: room for ~2 a case, and all the room a case may need if one has more
         room = min(fcap, max(_ROOM_PER_CASE * m, scratch.room) + 2 * longest + 8)
         find_rows = scratch.get("findings", core.NFIND * room).reshape(core.NFIND, room)
         fstart = scratch.get("fstart", m)
@@ -1510,7 +1510,8 @@ def _replay_all(
     else:
         out = np.zeros(m * core.NOUT, dtype=np.int64)
         step_rows = np.zeros((core.NSTEP, longest), dtype=np.int64)
-        find_rows = np.zeros((core.NFIND, fcap), dtype=np.int64)
+        room = fcap
+        find_rows = np.zeros((core.NFIND, room), dtype=np.int64)
         fstart = np.zeros(m, dtype=np.int64)
         span_rows = np.zeros((core.NSP, longest), dtype=np.int64)
         work = np.zeros((core.NW, longest), dtype=np.int64)
@@ -1521,7 +1522,11 @@ def _replay_all(
         span_rows, work,
     )  # fmt: skip
     if done < 0 and scratch is not None:  # more findings than room for them: again, with room
-        scratch.room = fcap
+        # for as many a case as the cases before the one that stopped had, and twice the room
+        # at least (the next chunks keep it; all the room any case may need, at most)
+        c = -1 - done
+        seen = int(out.reshape(m, core.NOUT)[:c, core.O_NFIND].sum())
+        scratch.room = min(fcap, max(2 * room, -(-seen * m // max(c, 1)) * 5 // 4))
         return _replay_all(k, cal, offsets, etype, edate, eps, params, prow, as_of, todo, scratch)
     fcode, fev, fa, fb = (
         find_rows[j] for j in (core.FIND_CODE, core.FIND_EV, core.FIND_A, core.FIND_B)
@@ -1887,8 +1892,8 @@ def cases(
 
 
 CHUNK_ROWS = 32_768
-"""The most rows :func:`cases` computes at a time (see :func:`chunk_rows`). A chunk has ~0.9 KB
-of working arrays per row (~29 MB at 32,768 rows; reused from chunk to chunk: see
+"""The most rows :func:`cases` computes at a time (see :func:`chunk_rows`). A chunk has ~0.65 KB
+of working arrays per row (~21 MB at 32,768 rows; reused from chunk to chunk: see
 :class:`_Scratch`), and a fixed cost (~0.6 ms of Python and Arrow calls) that 32,768 rows make
 a few per cent of the compiled work (16,384 rows: ~1.9–2.0 M cases/s on the reference machine;
 32,768: ~2.1–2.3 M). A chunk's own int64 arrays (256 KiB) are above glibc's fixed ``mmap``
@@ -1901,11 +1906,13 @@ _MIN_CHUNK_ROWS = 512  # but no chunk is smaller than this (its fixed cost)
 
 def chunk_rows(n: int) -> int:
     """Rows :func:`cases` computes at a time for a table of ``n`` rows: a sixteenth of the table,
-    between 512 and :data:`CHUNK_ROWS` rows. The working arrays (~0.9 KB per chunk row) then stay
-    under ~60 bytes per table row at any size from 8,192 rows up, beside the ~110 bytes per row
-    of the result columns themselves; a table of 10⁶ rows is computed in chunks of 32,768 as
-    before. Below 8,192 rows the 512-row floor dominates (~0.46 MB of working arrays), and a
-    chunk of 512 rows costs ~2× per row what a full one does (the fixed cost)."""
+    between 512 and :data:`CHUNK_ROWS` rows. The working arrays (~0.65 KB per chunk row) then
+    stay under ~45 bytes per table row at any size from 8,192 rows up, beside the ~110 bytes per
+    row of the result columns themselves; a table of 10⁶ rows is computed in chunks of 32,768 as
+    before. Below 8,192 rows the 512-row floor dominates (~0.35 MB of working arrays in all: more
+    than 200 bytes per row below ~2,500 rows), and a chunk of 512 rows costs ~2× per row what a
+    full one does (its fixed cost, ~0.6 ms of Python and Arrow calls: smaller chunks would trade
+    a few hundred kilobytes for several times the time)."""
     return min(CHUNK_ROWS, max(_MIN_CHUNK_ROWS, -(-n // _CHUNKS_AT_LEAST)))
 
 

@@ -97,6 +97,25 @@ def is_workday(cum: Ints, ucum: Ints, pcum: Ints, i: int) -> tuple[bool, int]:
     return work, EXACT
 
 
+WORK_DAY = 1  # bits of a day's class: a workday,
+UNKNOWN_DAY = 2  # of unknown status,
+PROJECTED_DAY = 4  # projected (see ``is_workday_class``)
+
+
+def is_workday_class(cls: Ints, i: int) -> tuple[bool, int]:
+    """:func:`is_workday` read from the day-class table: ``cls[i]`` holds day ``i``'s
+    ``WORK_DAY``, ``UNKNOWN_DAY`` and ``PROJECTED_DAY`` bits (what ``cum``, ``ucum`` and ``pcum``
+    say of that day, one byte where they take three int64 pairs: the batch loop reads this)."""
+    if i < 0 or i >= len(cls):
+        return False, UNKNOWN
+    c = cls[i]
+    if c & UNKNOWN_DAY:
+        return False, UNKNOWN
+    if c & PROJECTED_DAY:
+        return (c & WORK_DAY) != 0, PROJECTED
+    return (c & WORK_DAY) != 0, EXACT
+
+
 def roll_forward(cum: Ints, ords: Ints, ucum: Ints, pcum: Ints, i: int) -> tuple[int, int]:
     """``i`` if it is a workday, else the next workday (期间届满日顺延)."""
     work, flag = is_workday(cum, ucum, pcum, i)
@@ -162,10 +181,11 @@ KERNELS = (
     "add_workdays",
     "workdays_between",
     "is_workday",
+    "is_workday_class",
     "roll_forward",
     "first_unknown_after",
     "last_unknown_before",
     "add_workdays_unknown_day",
     "workdays_between_unknown_day",
 )
-INLINE = ("add_workdays", "workdays_between", "is_workday", "roll_forward")
+INLINE = ("add_workdays", "workdays_between", "is_workday", "is_workday_class", "roll_forward")

@@ -34,7 +34,7 @@ from gkdeadline.calendar.kernels import (
     Ints,
     add_workdays,
     add_workdays_unknown_day,
-    is_workday,
+    is_workday_class,
     workdays_between,
     workdays_between_unknown_day,
 )
@@ -125,10 +125,8 @@ def between_into(
     return nat_a, nat_b, bad_pos, bad_a, bad_b, nproj
 
 
-def is_workday_into(
-    cum: Ints, ucum: Ints, pcum: Ints, off: int, d: Ints, out: Ints
-) -> tuple[int, int, int, int]:
-    """``out[k] = is_workday(d[k])``.
+def is_workday_into(cls: Ints, off: int, d: Ints, out: Ints) -> tuple[int, int, int, int]:
+    """``out[k] = is_workday(d[k])``, from the day-class table ``cls`` (one byte a day).
 
     Returns ``(first NaT, first unknown, its relative day, projected count)``.
     """
@@ -143,7 +141,7 @@ def is_workday_into(
             if nat_pos < 0:
                 nat_pos = k
             continue
-        w, flag = is_workday(cum, ucum, pcum, x - off)
+        w, flag = is_workday_class(cls, x - off)
         out[k] = w
         if flag != EXACT:
             if flag == PROJECTED:
