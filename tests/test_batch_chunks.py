@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -119,9 +120,9 @@ def test_the_chunk_size_follows_the_table_size(monkeypatch: pytest.MonkeyPatch) 
     seen: list[int] = []
     real = batch_cases.one_row_wide
 
-    def wide(chunk: Any, profile: str) -> Any:
+    def wide(chunk: Any, profile: str, scratch: Any = None) -> Any:
         seen.append(chunk.num_rows)
-        return real(chunk, profile)
+        return real(chunk, profile, scratch)
 
     monkeypatch.setattr(batch_cases, "one_row_wide", wide)
     out = cases(t, as_of=AS_OF)
@@ -215,9 +216,9 @@ def test_findings_room_grows_until_every_case_fits(monkeypatch: pytest.MonkeyPat
 
 
 def test_date32_columns_read_from_their_buffers_as_with_nulls() -> None:
-    """A date32 column without nulls is read straight from its buffers (any chunking, sliced
-    chunks included); a date outside 0001–9999 in it is still a date-invalid error row, as
-    when the column has a null and takes the general way."""
+    """A date32 column is read straight from its buffers (any chunking, sliced chunks
+    included); a date outside 0001–9999 in it is still a date-invalid error row (the careful
+    reader's), with or without nulls in the column."""
     days = [date(2024, 3, 1) + timedelta(days=k) for k in range(9)]
     far = pa.array([-800_000, 3_000_000], pa.int32()).view(pa.date32())  # years -221, 10183
     plain = pa.array(days, pa.date32())
@@ -227,7 +228,7 @@ def test_date32_columns_read_from_their_buffers_as_with_nulls() -> None:
     codes = out["error_code"].to_pylist()
     assert codes[3:5] == ["date-invalid", "date-invalid"]
     assert all(c is None for i, c in enumerate(codes) if i not in (3, 4))
-    # the same rows with a null after them: the general reader gives the same results
+    # the same rows with a null after them (its validity bitmap read too): the same results
     nulls = pa.chunked_array([*received.chunks, pa.array([None], pa.date32())])
     t2 = pa.table({"received": nulls, "channel": pa.array(["in_person"] * 10)})
     out2 = cases(t2, as_of=AS_OF).slice(0, 9)
@@ -236,6 +237,41 @@ def test_date32_columns_read_from_their_buffers_as_with_nulls() -> None:
     # sliced (offset) chunks
     sliced = t.slice(2, 5)
     assert cases(sliced, as_of=AS_OF).equals(out.slice(2, 5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.none(), st.integers(-800_000, 3_000_000), st.integers(-1000, 30_000)),
+            max_size=40,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(0, 5),
+    st.integers(0, 5),
+)
+def test_date32_reader_reads_every_column_as_python_does(
+    chunks: list[list[int | None]], lead: int, trail: int
+) -> None:
+    """The compiled date32 reader (nulls from the validity bitmap, chunked and sliced columns,
+    into a given array): the days Python reads from the same column, NAT for a null; None (the
+    careful reader's turn) exactly when a date is outside the years 0001–9999."""
+    col = pa.chunked_array(
+        [pa.array(c, pa.int32()).view(pa.date32()) for c in chunks], type=pa.date32()
+    )
+    total = len(col)
+    col = col.slice(min(lead, total), max(0, total - lead - trail))
+    values = col.cast(pa.int32()).to_pylist()
+    first, last = batch_cases.FIRST_DAY, batch_cases.LAST_DAY
+    into = np.full(len(col), 7, dtype=np.int64)
+    got = batch_cases._date32_days(col, into)
+    if any(v is not None and not first <= v <= last for v in values):
+        assert got is None
+        return
+    assert got is into
+    assert got.tolist() == [batch_cases.NAT if v is None else v for v in values]
 
 
 def test_rules_per_era_in_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from functools import cache, partial
 from typing import Any
@@ -223,12 +223,19 @@ class RowErrors:
     """The first problem of each row (later checks never overwrite an earlier one)."""
 
     n: int
+    scratch: InitVar[_Scratch | None] = None  # its buffers, cleared (valid until its next use)
     code: S = field(init=False)
     text: S = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.code = np.full(self.n, None, dtype=object)
-        self.text = np.full(self.n, None, dtype=object)
+    def __post_init__(self, scratch: _Scratch | None) -> None:
+        if scratch is None:
+            self.code = np.full(self.n, None, dtype=object)
+            self.text = np.full(self.n, None, dtype=object)
+            return
+        self.code = scratch.get("error_code", self.n, object)
+        self.text = scratch.get("error_text", self.n, object)
+        self.code.fill(None)
+        self.text.fill(None)
 
     @property
     def ok(self) -> B:
@@ -259,11 +266,12 @@ def _strings(col: Any) -> S:
     return np.asarray(col.cast(_need_arrow().string()).to_numpy(zero_copy_only=False), dtype=object)
 
 
-def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
+def read_dates(col: Any, name: str, errors: RowErrors, out: I64 | None = None) -> I64:
     """A column of dates as int64 days since 1970-01-01 (NAT where empty); bad cells → errors.
 
     Text must be ``YYYY-MM-DD`` and a real date (``2026-02-30`` is refused, never rolled into
-    March); aware timestamps take their date in Beijing time; numbers are refused.
+    March); aware timestamps take their date in Beijing time; numbers are refused. ``out``: an
+    array the usual date32 column is read into (others are returned as new arrays).
     """
     pa = _need_arrow()
     import pyarrow.compute
@@ -277,7 +285,7 @@ def read_dates(col: Any, name: str, errors: RowErrors) -> I64:
     if pa.types.is_null(t):
         return np.full(len(col), NAT, dtype=np.int64)
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        return _temporal_days(col, name, errors)
+        return _temporal_days(col, name, errors, out)
     if _is_bytes(t) or getattr(pa.types, "is_string_view", lambda _: False)(t):  # pyarrow ≥ 16
         # Parquet text written without its UTF8 annotation reads as binary; bytes that are not
         # text stay binary and are refused below, like numbers
@@ -339,7 +347,7 @@ def _far_message(name: str, shown: str) -> tuple[str, str]:
     )
 
 
-def _temporal_days(col: Any, name: str, errors: RowErrors) -> I64:
+def _temporal_days(col: Any, name: str, errors: RowErrors, out: I64 | None = None) -> I64:
     """A date32, date64 or timestamp column as days since 1970-01-01 (NAT where empty). Aware
     timestamps take their date in Beijing time; a date outside the years 0001–9999 is an error
     (pyarrow holds them; ``datetime.date`` and the calendar cannot)."""
@@ -349,8 +357,8 @@ def _temporal_days(col: Any, name: str, errors: RowErrors) -> I64:
     pc: Any = pyarrow.compute  # its overloads are too narrow for the stubs to follow
 
     t = col.type
-    if pa.types.is_date32(t) and col.null_count == 0:
-        quick = _date32_days(col)  # the usual column: no copy but one widening
+    if pa.types.is_date32(t):
+        quick = _date32_days(col, out)  # the usual column: one compiled pass over its buffers
         if quick is not None:
             return quick
     valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
@@ -383,18 +391,22 @@ def _temporal_days(col: Any, name: str, errors: RowErrors) -> I64:
     return np.asarray(np.where(far, NAT, days), dtype=np.int64)
 
 
-def _date32_days(col: Any) -> I64 | None:
-    """A date32 column without nulls as int64 days since 1970-01-01, read from its buffers;
-    None when a date is outside the years 0001–9999 (:func:`_temporal_days` then reports it)."""
-    out = np.empty(len(col), dtype=np.int64)
+def _date32_days(col: Any, out: I64 | None = None) -> I64 | None:
+    """A date32 column as int64 days since 1970-01-01 (NAT where null), read from its buffers in
+    one compiled pass (into ``out`` if given); None when a date is outside the years 0001–9999
+    (:func:`_temporal_days` then reports it)."""
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    if out is None:
+        out = np.empty(len(col), dtype=np.int64)
     for at, chunk in _chunks(col):
         n = len(chunk)
-        data = chunk.buffers()[1]
-        out[at : at + n] = np.frombuffer(data, dtype=np.int32, count=chunk.offset + n)[
-            chunk.offset :
-        ]
-    if len(out) and (int(out.min()) < FIRST_DAY or int(out.max()) > LAST_DAY):
-        return None
+        bits, data = chunk.buffers()[:2]
+        days = np.frombuffer(data, dtype=np.int32, count=chunk.offset + n)
+        valid = _NO_BYTES if not chunk.null_count or bits is None else np.frombuffer(bits, np.uint8)
+        if k.date32_days(days, valid, chunk.offset, NAT, FIRST_DAY, LAST_DAY, out[at : at + n]):
+            return None
     return out
 
 
@@ -454,11 +466,11 @@ def _text_codes(col: Any, values: tuple[str, ...] | None) -> tuple[I64, B] | Non
     return codes, valid
 
 
-def _iso_dates(col: Any) -> I64 | None:
+def _iso_dates(col: Any, out: I64 | None = None) -> I64 | None:
     """A text column whose every value is exactly ``YYYY-MM-DD`` (a real date in 0001–9999) or
     empty, as days since 1970-01-01 (NAT where empty), in one compiled pass
-    (:func:`gkdeadline.text_scan.iso_days`); None for any other column: :func:`read_dates` then
-    reads it, and says what is wrong with a bad value."""
+    (:func:`gkdeadline.text_scan.iso_days`; into ``out`` if given); None for any other column:
+    :func:`read_dates` then reads it, and says what is wrong with a bad value."""
     pa = _need_arrow()
     large = pa.types.is_large_string(col.type)
     if not (pa.types.is_string(col.type) or large):
@@ -466,7 +478,8 @@ def _iso_dates(col: Any) -> I64 | None:
     from gkdeadline.jit import compiled
 
     k = compiled("gkdeadline.text_scan")
-    out = np.empty(len(col), dtype=np.int64)
+    if out is None:
+        out = np.empty(len(col), dtype=np.int64)
     for at, chunk in _chunks(col):
         n = len(chunk)
         _, offsets_buf, data_buf = chunk.buffers()
@@ -719,12 +732,13 @@ def one_row_long(t: Any, default_profile: str) -> Long:
     )
 
 
-def one_row_wide(t: Any, default_profile: str) -> Wide:
+def one_row_wide(t: Any, default_profile: str, scratch: _Scratch | None = None) -> Wide:
     """The one-row-per-case table, read and checked: a row of dates and parameters per event
-    type (what :func:`one_row_long` lays out as events)."""
+    type (what :func:`one_row_long` lays out as events). With ``scratch``, the rows of dates and
+    parameters are its buffers (valid until its next use: :func:`one_row_results`' chunks)."""
     n = t.num_rows
     names = set(t.column_names)
-    errors = RowErrors(n)
+    errors = RowErrors(n, scratch)
     if "received" not in names:
         raise InputError(
             f"表中没有 received 列（现有列：{'、'.join(t.column_names) or '无'}）；每行一件申请，至少要有收到申请的日期",
@@ -743,7 +757,11 @@ def one_row_wide(t: Any, default_profile: str) -> Wide:
         )
     check_column_types(t)
     kept = [s for s in SPECS if s.date_column is not None and s.date_column in names]
-    days = np.empty((len(kept), n), dtype=np.int64)
+    days = (
+        scratch.get("days", len(kept) * n).reshape(len(kept), n)
+        if scratch is not None
+        else np.empty((len(kept), n), dtype=np.int64)
+    )
     slot_of = np.full((len(kept), 3), -1, dtype=np.int64)
     p_rows: list[I64] = []
     pd_rows: list[B] = []
@@ -763,9 +781,10 @@ def one_row_wide(t: Any, default_profile: str) -> Wide:
                         ),
                     )
             continue
-        d = _iso_dates(t.column(spec.date_column))  # clean text: one compiled pass
+        into = days[row]
+        d = _iso_dates(t.column(spec.date_column), into)  # clean text: one compiled pass
         if d is None:
-            d = read_dates(t.column(spec.date_column), spec.date_column, errors)
+            d = read_dates(t.column(spec.date_column), spec.date_column, errors, into)
         has = d != NAT
         slots: dict[int, I64] = {}  # the engine parameters given (the others are NONE)
         slot_dates: dict[int, B] = {}
@@ -815,7 +834,8 @@ def one_row_wide(t: Any, default_profile: str) -> Wide:
                     slots[prm.slot] = values
                 else:
                     slots[prm.slot] = np.where(present, values, core.NONE)
-        days[row] = d
+        if d is not into:
+            days[row] = d
         for k, v in slots.items():
             slot_of[row, k] = len(p_rows)
             p_rows.append(v)
@@ -833,12 +853,19 @@ def one_row_wide(t: Any, default_profile: str) -> Wide:
         nums=np.asarray([s.num for s in kept], dtype=np.int64),
         days=days,
         slot_of=slot_of,
-        p=np.stack(p_rows) if p_rows else np.zeros((0, n), dtype=np.int64),
-        p_is_date=np.stack(pd_rows) if pd_rows else np.zeros((0, n), dtype=bool),
+        p=_stack(p_rows, n, np.int64, "p", scratch),
+        p_is_date=_stack(pd_rows, n, np.bool_, "p_is_date", scratch),
         profile=profile,
         errors=errors,
         uniform_profile=uniform,
     )
+
+
+def _stack(rows: list[Any], n: int, dtype: Any, name: str, scratch: _Scratch | None) -> Any:
+    """``np.stack(rows)`` (``(0, n)`` when there are none), into ``scratch``'s buffer ``name``."""
+    if scratch is None or not rows:
+        return np.stack(rows) if rows else np.zeros((0, n), dtype=dtype)
+    return np.stack(rows, out=scratch.get(name, len(rows) * n, dtype).reshape(len(rows), n))
 
 
 FIELD_OWNERS: dict[str, list[tuple[EventSpec, Param]]] = {}
@@ -1026,16 +1053,29 @@ class Outputs:
     _text_index: dict[tuple[str | None, str | None], int] = field(default_factory=dict)
 
     @classmethod
-    def blank(cls, n: int, errors: RowErrors, messages: bool) -> Outputs:
+    def blank(
+        cls, n: int, errors: RowErrors, messages: bool, scratch: _Scratch | None = None
+    ) -> Outputs:
+        """Outputs with no result yet. With ``scratch``, the columns that :meth:`arrow` copies
+        are its buffers (valid until its next use); ``remaining`` and ``late``, which Arrow
+        takes without a copy, are always new."""
+
+        def blank_column(name: str, value: int, dtype: Any) -> Any:
+            if scratch is None:
+                return np.full(n, value, dtype=dtype)
+            a = scratch.get(name, n, dtype)
+            a.fill(value)
+            return a
+
         return cls(
-            due=np.full(n, NAT, dtype=np.int64),
-            due_earliest=np.full(n, NAT, dtype=np.int64),
-            due_latest=np.full(n, NAT, dtype=np.int64),
-            status=np.full(n, -1, dtype=np.int8),
-            on_time=np.full(n, -1, dtype=np.int8),
+            due=blank_column("due", NAT, np.int64),
+            due_earliest=blank_column("due_earliest", NAT, np.int64),
+            due_latest=blank_column("due_latest", NAT, np.int64),
+            status=blank_column("status", -1, np.int8),
+            on_time=blank_column("on_time", -1, np.int8),
             remaining=np.full(n, NAT, dtype=np.int64),
             late=np.full(n, NAT, dtype=np.int64),
-            findings=np.full(n, -1, dtype=np.int32),
+            findings=blank_column("findings_index", -1, np.int32),
             findings_text=[],
             findings_zh=np.full(n, None, dtype=object) if messages else None,
             error_code=errors.code,
@@ -1212,8 +1252,8 @@ def _long_events(long: Long) -> _Events:
 
 def _wide_events(wide: Wide, scratch: _Scratch, shift: int) -> _Events:
     n = wide.n_cases
-    ne = int(np.count_nonzero(wide.days != NAT))
-    offsets = np.empty(n + 1, dtype=np.int64)
+    ne = sum(int(np.count_nonzero(row != NAT)) for row in wide.days)  # (no table-sized temporary)
+    offsets = scratch.get("offsets", n + 1)
     num, day, p0, p1, p2 = (scratch.get(f"w{j}", ne) for j in range(5))
     d0, d1, d2 = (scratch.get(f"wd{j}", ne, np.bool_) for j in range(3))
     _kernels().wide_events(
@@ -1325,10 +1365,10 @@ def _compute(
     # the caller's table of cases is left as it was (unless it says it has no use for it)
     errors = cases_.errors.copy() if copy_errors else cases_.errors
     day = as_of or today()
-    res = Outputs.blank(n, errors, messages)
-    counts = np.diff(ev.offsets)
+    res = Outputs.blank(n, errors, messages, scratch)
+    counts = np.subtract(ev.offsets[1:], ev.offsets[:-1], out=scratch.get("counts", n))
     # the date choosing each case's rules: the first received event's confirmation, else its day
-    era = np.empty(n, dtype=np.int64)
+    era = scratch.get("era", n)
     k.first_received(
         ev.order, ev.offsets, ev.num, ev.day, ev.p[1], BY_TYPE["received"].num, NAT, ev.shift,
         era,
@@ -1353,11 +1393,14 @@ def _compute(
             errors.add(everyone, exc.code, lambda i, e=exc: (e.message_zh, e.message_en))
             res.clean = False
             continue
-        members = np.flatnonzero(ok if in_group is None else in_group & ok)
+        if in_group is None and res.clean:  # every case (read only: the shared 0, 1, 2, …)
+            members = scratch.arange(n)
+        else:
+            members = np.flatnonzero(ok if in_group is None else in_group & ok)
         if len(members) == 0:
             continue
         cal = prof.calendar(schedules, projection)
-        group = _rules_for(prof, cal, members, era, errors)
+        group = _rules_for(prof, cal, members, era, errors, scratch)
         if len(group.cases) < len(members):
             res.clean = False
         _run_group(group, ev, n, day, errors, res, strict, messages, scratch)
@@ -1372,12 +1415,14 @@ def _profile_groups(cases_: Long | Wide) -> list[tuple[str, B | None]]:
     return [(str(pid), np.asarray(prof == pid, dtype=bool)) for pid in np.unique(prof.astype(str))]
 
 
-def _rules_for(prof: Profile, cal: Calendar, members: I64, era: I64, errors: RowErrors) -> _Group:
+def _rules_for(
+    prof: Profile, cal: Calendar, members: I64, era: I64, errors: RowErrors, scratch: _Scratch
+) -> _Group:
     """Each member's parameter row: rules change only on a few dates, so look up per era (the
     rules of an era are those in force on the date of its first member)."""
     eras = prof._eras  # the profile's own era boundaries
     edges = np.asarray([d.toordinal() - EPOCH_ORDINAL for d in eras], dtype=np.int64)
-    which = np.empty(len(members), dtype=np.int64)
+    which = scratch.get("era_of", len(members))
     first = np.empty(len(edges) + 1, dtype=np.int64)
     _kernels().era_rows(era, members, edges, which, first)
     rules: list[CaseRules] = []
@@ -1395,7 +1440,7 @@ def _rules_for(prof: Profile, cal: Calendar, members: I64, era: I64, errors: Row
             continue
         row_of[w] = len(rules)
         rules.append(cr)
-    prow = row_of[which]
+    prow = np.take(row_of, which, out=scratch.get("prow", len(members)))
     if len(rules) == int(np.count_nonzero(first >= 0)):  # usually: every era has its rules
         return _Group(prof, cal, members, rules, prow)
     keep = prow >= 0
@@ -1940,7 +1985,7 @@ def one_row_results(
     for start in range(0, max(n, 1), step):
         chunk = t.slice(start, step)
         out = compute_wide(
-            one_row_wide(chunk, profile),
+            one_row_wide(chunk, profile, scratch),
             as_of=as_of,
             schedules=schedules,
             projection=projection,

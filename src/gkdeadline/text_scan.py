@@ -14,7 +14,8 @@ first line's keys and records where the values are; :func:`jsonl_column` makes t
 columns (escapes decoded as ``json.loads`` decodes them). :func:`json_column` writes JSON Lines.
 
 :func:`iso_days` reads a column of ``YYYY-MM-DD`` text as days since 1970-01-01 when every value
-is exactly that (or empty); anything else is left to the careful reader
+is exactly that (or empty), and :func:`date32_days` a date32 column (nulls and all) from its
+buffers when every date is in the years 0001–9999; anything else is left to the careful reader
 (:func:`gkdeadline.batch_cases.read_dates`), which says what is wrong with it.
 """
 
@@ -193,6 +194,24 @@ def iso_days(data: Ints, offsets: Ints, valid: Ints, nat: int, out: Ints) -> int
         if d > last:
             return i + 1
         out[i] = _days_from_civil(y, m, d)
+    return 0
+
+
+def date32_days(data: Ints, bits: Ints, first: int, nat: int, lo: int, hi: int, out: Ints) -> int:
+    """``out[i]``: value ``i`` of a date32 column (``data``, days since 1970-01-01, from its
+    ``first``-th slot on), ``nat`` where its validity bit in ``bits`` is 0 (``bits`` empty: no
+    nulls). Returns 0 when every date is within ``lo`` … ``hi``, else the 1-based position of
+    the first that is not (``out`` is then incomplete)."""
+    for i in range(len(out)):
+        if len(bits):
+            b = first + i
+            if not (bits[b >> 3] >> (b & 7)) & 1:
+                out[i] = nat
+                continue
+        v = data[first + i]
+        if v < lo or v > hi:
+            return i + 1
+        out[i] = v
     return 0
 
 
@@ -718,6 +737,7 @@ KERNELS = (
     "finish_csv",
     "_days_from_civil",
     "iso_days",
+    "date32_days",
     "count_records",
 )
 INLINE = ("_copy", "_end_line", "_days_from_civil", "_escaped_len", "_civil_from_days")
