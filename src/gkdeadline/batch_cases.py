@@ -1955,7 +1955,7 @@ def chunk_rows(n: int) -> int:
     stay under ~45 bytes per table row at any size from 8,192 rows up, beside the ~110 bytes per
     row of the result columns themselves; a table of 10⁶ rows is computed in chunks of 32,768 as
     before. Below 8,192 rows the 512-row floor dominates (~0.35 MB of working arrays in all: more
-    than 200 bytes per row below ~2,500 rows), and a chunk of 512 rows costs ~2× per row what a
+    than 200 bytes per row below ~4,000 rows), and a chunk of 512 rows costs ~2× per row what a
     full one does (its fixed cost, ~0.6 ms of Python and Arrow calls: smaller chunks would trade
     a few hundred kilobytes for several times the time)."""
     return min(CHUNK_ROWS, max(_MIN_CHUNK_ROWS, -(-n // _CHUNKS_AT_LEAST)))
