@@ -810,9 +810,7 @@ def issue_table(results: Results) -> list[str]:
     peaks = sorted(b.get("peak", []), key=lambda m: m["rows"])
     # the smallest size from which every size measured is within 200 bytes a row; below it, one
     # chunk's working arrays (a constant, not a share of the table) are most of the peak
-    within = 0
-    while within < len(peaks) and any(m["bytes_per_row"] > 200 for m in peaks[within:]):
-        within += 1
+    within = max((i + 1 for i, m in enumerate(peaks) if m["bytes_per_row"] > 200), default=0)
     small, large = peaks[:within], peaks[within:]
     if not peaks:
         memory, memory_target = f"{b['peak_bytes_per_row']:,.0f} (tracemalloc)", ""

@@ -228,14 +228,8 @@ class RowErrors:
     text: S = field(init=False)
 
     def __post_init__(self, scratch: _Scratch | None) -> None:
-        if scratch is None:
-            self.code = np.full(self.n, None, dtype=object)
-            self.text = np.full(self.n, None, dtype=object)
-            return
-        self.code = scratch.get("error_code", self.n, object)
-        self.text = scratch.get("error_text", self.n, object)
-        self.code.fill(None)
-        self.text.fill(None)
+        self.code = _full(scratch, "error_code", self.n, None, object)
+        self.text = _full(scratch, "error_text", self.n, None, object)
 
     @property
     def ok(self) -> B:
@@ -1059,23 +1053,15 @@ class Outputs:
         """Outputs with no result yet. With ``scratch``, the columns that :meth:`arrow` copies
         are its buffers (valid until its next use); ``remaining`` and ``late``, which Arrow
         takes without a copy, are always new."""
-
-        def blank_column(name: str, value: int, dtype: Any) -> Any:
-            if scratch is None:
-                return np.full(n, value, dtype=dtype)
-            a = scratch.get(name, n, dtype)
-            a.fill(value)
-            return a
-
         return cls(
-            due=blank_column("due", NAT, np.int64),
-            due_earliest=blank_column("due_earliest", NAT, np.int64),
-            due_latest=blank_column("due_latest", NAT, np.int64),
-            status=blank_column("status", -1, np.int8),
-            on_time=blank_column("on_time", -1, np.int8),
+            due=_full(scratch, "due", n, NAT, np.int64),
+            due_earliest=_full(scratch, "due_earliest", n, NAT, np.int64),
+            due_latest=_full(scratch, "due_latest", n, NAT, np.int64),
+            status=_full(scratch, "status", n, -1, np.int8),
+            on_time=_full(scratch, "on_time", n, -1, np.int8),
             remaining=np.full(n, NAT, dtype=np.int64),
             late=np.full(n, NAT, dtype=np.int64),
-            findings=blank_column("findings_index", -1, np.int32),
+            findings=_full(scratch, "findings_index", n, -1, np.int32),
             findings_text=[],
             findings_zh=np.full(n, None, dtype=object) if messages else None,
             error_code=errors.code,
@@ -1211,6 +1197,15 @@ class _Scratch:
         if self._zeros is None or self._zeros.size < 8 * (n + 1):
             self._zeros = _need_arrow().py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
         return self._zeros
+
+
+def _full(scratch: _Scratch | None, name: str, n: int, value: Any, dtype: Any) -> Any:
+    """``np.full(n, value, dtype)``: ``scratch``'s buffer ``name``, refilled, when there is one."""
+    if scratch is None:
+        return np.full(n, value, dtype=dtype)
+    a = scratch.get(name, n, dtype)
+    a.fill(value)
+    return a
 
 
 @dataclass
@@ -1440,7 +1435,8 @@ def _rules_for(
             continue
         row_of[w] = len(rules)
         rules.append(cr)
-    prow = np.take(row_of, which, out=scratch.get("prow", len(members)))
+    # (mode="clip": every era is a row of row_of, and numpy then writes straight into ``out``)
+    prow = np.take(row_of, which, out=scratch.get("prow", len(members)), mode="clip")
     if len(rules) == int(np.count_nonzero(first >= 0)):  # usually: every era has its rules
         return _Group(prof, cal, members, rules, prow)
     keep = prow >= 0
@@ -2236,7 +2232,7 @@ def _spark_empty(schema: Any, to_arrow_schema: Callable[[Any], Any]) -> Any:
     for field_ in schema.fields:
         try:
             to_arrow_schema(type(schema)([field_]))
-        except (TypeError, ValueError, NotImplementedError) as exc:
+        except (TypeError, ValueError, NotImplementedError) as exc:  # pyspark's "no Arrow form"
             raise _table_error(
                 f"列 {field_.name} 的类型 {field_.dataType.simpleString()} 无法以 Arrow 交给 Python"
                 "；请先把它转换成日期、文本或数字，或不选这一列",
