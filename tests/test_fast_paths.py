@@ -395,7 +395,7 @@ def test_a_reader_failing_in_the_reader_thread_fails_the_run(
     monkeypatch.setattr(batch_files, "_read_csv", broken)
     with pytest.raises(MemoryError, match="reader"):
         process_file(src, tmp_path / "out.csv", as_of=AS_OF, chunk_rows=10)
-    assert seen == [10, 10]
+    assert seen == [2, 10]  # (the first chunk is a quarter of the others: _rechunk)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
@@ -680,3 +680,102 @@ def test_allowed_values_are_coded_as_a_lookup_codes_them(
     assert codes.tolist() == [0 if v is None else _ALLOWED.index(v) + 1 for v in kept]
     assert present.tolist() == [v is not None for v in kept]
     assert codes.dtype == np.int64 and present.dtype == np.bool_
+
+
+def _plain_by_lines(data: bytes, width: int, limit: int) -> tuple[int, int] | None:
+    """What :func:`gkdeadline.text_scan.scan_csv` decides, worked out line by line instead of
+    byte by byte (the reference it is checked against): ``(rows, longest line)`` for a plain
+    file, None for any other."""
+    pieces = data.split(b"\n")
+    last = pieces.pop()  # after the last line feed (b"" when the file ends with one)
+    lines = [(p, len(p) + 1) for p in pieces] + ([(last, len(last))] if last else [])
+    rows = longest = 0
+    for line, length in lines:
+        content = line[:-1] if line.endswith(b"\r") else line
+        longest = max(longest, length)
+        if b"\r" in content or length > limit or not content:
+            return None  # a lone carriage return, a long line, a blank line
+        fields, i = 1, 0
+        while True:  # one field a turn, from i
+            if content[i : i + 1] == b'"':
+                j = i + 1
+                while True:  # the closing quote ("" is a quote inside)
+                    j = content.find(b'"', j)
+                    if j < 0:
+                        return None  # the quoted value runs past its line
+                    if content[j + 1 : j + 2] != b'"':
+                        break
+                    j += 2
+                i = j + 1
+                if i < len(content) and content[i : i + 1] != b",":
+                    return None  # "a"b
+            else:
+                i = content.find(b",", i)
+                i = len(content) if i < 0 else i
+            if i >= len(content):
+                break
+            fields, i = fields + 1, i + 1
+        if fields != width:
+            return None
+        rows += 1
+    return rows - 1, longest
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    data=st.lists(
+        st.sampled_from([b"a", b"bc", b",", b'"', b"\n", b"\r", b"\r\n", "é".encode()]),
+        max_size=40,
+    ).map(b"".join),
+    cuts=st.lists(st.integers(0, 80), max_size=4),
+    width=st.integers(1, 3),
+    limit=st.integers(4, 30),
+)
+def test_the_csv_scan_decides_as_a_line_by_line_reading(
+    data: bytes, cuts: list[int], width: int, limit: int
+) -> None:
+    """The compiled scan (runs of unquoted bytes in a loop of their own, its state in local
+    variables between line ends) says a file is plain exactly when reading it line by line
+    does, with the same rows and longest line, however the bytes are cut into blocks."""
+    import numpy as np
+
+    from gkdeadline import text_scan
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    state = np.zeros(text_scan.NSTATE, dtype=np.int64)
+    k.new_state(state)
+    at, verdict = 0, text_scan.PLAIN
+    for cut in [*sorted(min(c, len(data)) for c in cuts), len(data)]:
+        verdict = verdict or k.scan_csv(np.frombuffer(data[at:cut], np.uint8), state, width, limit)
+        at = cut
+    verdict = verdict or k.finish_csv(state, width, limit) or int(state[text_scan.S_BLANK])
+    expected = _plain_by_lines(data, width, limit)
+    got = None if verdict else (int(state[text_scan.S_ROWS]) - 1, int(state[text_scan.S_LONGEST]))
+    assert got == expected
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_output_is_counted_back_while_it_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """The writer reads back each part of the file after writing it (windows smaller than a
+    part, starting anywhere in a page; a record whose quoted value holds a line feed cut between
+    parts) and, once it is closed, counts the rows a count of the whole file counts."""
+    import mmap
+
+    import pyarrow as pa
+
+    monkeypatch.setattr(batch_files, "_MAP_BYTES", mmap.ALLOCATIONGRANULARITY + 3)
+    path = tmp_path / f"out.{fmt}"
+    writer = batch_files._Writer(path, fmt)
+    rows = 0
+    for n in (1, 700, 0, 2500, 3):
+        text = [
+            f'第 {rows + i} 行\n第二行 "引号"' if i % 3 == 0 else "x" * (i % 50) for i in range(n)
+        ]
+        writer.write(pa.table({"id": pa.array(text, pa.string()), "n": list(range(n))}))
+        rows += n
+        assert writer._read_back is not None and writer._read_back.at == path.stat().st_size
+    writer.close()
+    assert writer.rows_written() == batch_files._count_rows(path, fmt, []) == rows

@@ -1135,10 +1135,11 @@ def _rechunk(
     for batch in batches:
         pending.append(batch)
         held += batch.num_rows
-        while held >= chunk_rows:
+        # (the first chunk is a quarter: the computing starts while the reader is still at it)
+        while held >= (want := chunk_rows if done else max(1, chunk_rows // 4)):
             table = pa.Table.from_batches(pending, schema=schema)
-            yield emit(table.slice(0, chunk_rows))
-            rest = table.slice(chunk_rows)
+            yield emit(table.slice(0, want))
+            rest = table.slice(want)
             pending, held = rest.to_batches(), rest.num_rows
     if held:
         yield emit(pa.Table.from_batches(pending, schema=schema))
@@ -1538,6 +1539,7 @@ class _Writer:
         self._text: IO[bytes] | None = None
         self._floats: list[str] = []
         self._aborted = False
+        self._read_back = _ReadBack(fmt) if fmt != "parquet" else None
 
     def _check(self, table: Any) -> None:
         import pyarrow as pa
@@ -1562,6 +1564,22 @@ class _Writer:
                 self._floats.append(fld.name)
 
     def write(self, table: Any) -> None:
+        """Writes ``table``'s rows, then reads back what is new in the file (:class:`_ReadBack`)
+        and has it put on disk."""
+        self._write(table)
+        if self._read_back is not None:
+            if self._text is not None:
+                self._text.flush()
+            self._read_back.catch_up(self.path)
+        _fsync(self.path)  # (on disk while the next chunk is computed: the last fsync is short)
+
+    def rows_written(self) -> int:
+        """The rows of the closed file, as read back (Parquet: its own count)."""
+        if self._read_back is None:
+            return _count_rows(self.path, self.fmt, [])
+        return self._read_back.rows(self.path)
+
+    def _write(self, table: Any) -> None:
         import pyarrow as pa
         import pyarrow.csv as pcsv
         import pyarrow.parquet as pq
@@ -1752,7 +1770,7 @@ def _jsonable(v: Any) -> Any:
     raise TypeError(f"cannot write {type(v).__name__} to JSON")
 
 
-_MAP_BYTES = 1 << 24  # bytes of a written JSON Lines file mapped at a time to count it back
+_MAP_BYTES = 1 << 24  # bytes of a written CSV or JSON Lines file mapped at a time to count it
 
 
 def _line_feeds(buf: Any, step: int = 1 << 24) -> int:
@@ -1771,30 +1789,55 @@ def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
         return 0
     if fmt == "parquet":
         return int(pq.ParquetFile(path).metadata.num_rows)
-    if fmt == "jsonl":  # (mapped, not read: ~4x faster than counting blocks of bytes read)
+    return _ReadBack(fmt).rows(path)
+
+
+class _ReadBack:
+    """Counts the rows of a CSV or JSON Lines file from its bytes as read back, a part at a time
+    while the file grows: :meth:`catch_up` after each chunk is written (in the writing thread,
+    while the next chunk is computed: the count then costs the run only its last part), and
+    :meth:`rows` the rest once it is closed. The writers only append, so every byte of the
+    final file is read once, after it was written."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.at = 0  # bytes read so far
+        self.lines = 0  # JSON Lines: line feeds so far
+        self.state = np.zeros(3, dtype=np.int64)  # CSV: gkdeadline.text_scan.count_records
+
+    def catch_up(self, path: Path) -> None:
+        """Reads what was written since the last call (mapped, not read: ~4× faster than reading
+        blocks of bytes; a window at a time: the process's memory stays small)."""
         import mmap
 
-        size = path.stat().st_size
-        step = _MAP_BYTES - _MAP_BYTES % mmap.ALLOCATIONGRANULARITY
-        lines = 0
-        with path.open("rb") as f:
-            for at in range(0, size, step):  # a window at a time: the process's memory stays small
-                with mmap.mmap(
-                    f.fileno(), min(step, size - at), access=mmap.ACCESS_READ, offset=at
-                ) as m:
-                    lines += _line_feeds(m)
-        return lines
-    from gkdeadline.jit import compiled
+        from gkdeadline.jit import compiled
 
-    k = compiled("gkdeadline.text_scan")
-    state = np.zeros(3, dtype=np.int64)
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            k.count_records(np.frombuffer(block, dtype=np.uint8), state)
-    if state[0]:  # pragma: no cover  (a quote left open: not a file this module wrote)
-        raise RuntimeError(f"{path}: the written CSV ends inside a quoted value")
-    records = int(state[1]) + (1 if state[2] else 0)
-    return records - 1  # the header
+        size = path.stat().st_size
+        if size <= self.at:
+            return
+        k = compiled("gkdeadline.text_scan")
+        with path.open("rb") as f:
+            while self.at < size:
+                base = self.at - self.at % mmap.ALLOCATIONGRANULARITY
+                length = min(_MAP_BYTES, size - base)
+                with mmap.mmap(f.fileno(), length, access=mmap.ACCESS_READ, offset=base) as m:
+                    data = np.frombuffer(m, dtype=np.uint8)[self.at - base :]
+                    if self.fmt == "csv":
+                        k.count_records(data, self.state)
+                    else:
+                        self.lines += _line_feeds(data)
+                    del data  # (the map cannot close while an array shows it)
+                self.at = base + length
+
+    def rows(self, path: Path) -> int:
+        """The file's rows (after what is left is read)."""
+        self.catch_up(path)
+        if self.fmt != "csv":
+            return self.lines
+        if self.state[0]:  # pragma: no cover  (a quote left open: not a file this module wrote)
+            raise RuntimeError(f"{path}: the written CSV ends inside a quoted value")
+        records = int(self.state[1]) + (1 if self.state[2] else 0)
+        return records - 1 if self.at else 0  # (the header)
 
 
 # ----------------------------------------------------------------------------- the run
@@ -1975,7 +2018,6 @@ def process_file(
             try:
                 chunks = open_chunks()
                 tmp = _temp_beside(dst)
-                names: list[str] = []
                 sig.polled = True  # (until the reading and writing threads have ended)
                 try:
                     while True:
@@ -1987,7 +2029,6 @@ def process_file(
                                 ):
                                     sig.check()
                                     summary.add(table)
-                                    names = table.column_names
                                     behind.write(table)
                             break
                         except _Restart as again:  # the reader cannot go on: start over, empty
@@ -2004,7 +2045,7 @@ def process_file(
                 writer.close()
                 if summary.rows == 0:
                     raise _file_error(f"{src}：没有可计算的行", f"{src}: no rows to compute")
-                summary.written = _count_rows(tmp, fmt_out, names)
+                summary.written = writer.rows_written()
                 if summary.written != summary.rows:  # pragma: no cover  (a bug, not the input)
                     raise RuntimeError(
                         f"output has {summary.written} rows, expected {summary.rows}; not written"
