@@ -431,12 +431,14 @@ def read_text(col: Any) -> S:
     return values
 
 
-def _text_codes(col: Any, values: tuple[str, ...] | None) -> tuple[I64, B] | None:
+def _text_codes(
+    col: Any, values: tuple[str, ...] | None, out: I64 | None = None
+) -> tuple[I64, B] | None:
     """What :func:`read_text` and a comparison with ``values`` give (the 1-based code of each
     row's value among ``values``, and where a value is present), without a Python string per
     row; None when this shortcut does not apply (not a text column, or a value that is not
     one of ``values`` exactly, whitespace included: the caller then reads the column as
-    text, and reports the bad value)."""
+    text, and reports the bad value). The codes are written into ``out`` when given."""
     pa = _need_arrow()
     import pyarrow.compute
 
@@ -454,7 +456,7 @@ def _text_codes(col: Any, values: tuple[str, ...] | None) -> tuple[I64, B] | Non
         return np.zeros(n, dtype=np.int64), got
     valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
     found = pc.index_in(col, value_set=pa.array(values, type=col.type)).fill_null(-1)
-    codes = np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64) + 1
+    codes = np.add(found.to_numpy(zero_copy_only=False), 1, out=out, dtype=np.int64)
     if (valid & (codes == 0)).any():
         return None
     return codes, valid
@@ -602,12 +604,19 @@ class Wide:
 
 
 def _param_values(
-    spec: EventSpec, prm: Param, col: Any, name: str, errors: RowErrors, rows: I64 | None
+    spec: EventSpec,
+    prm: Param,
+    col: Any,
+    name: str,
+    errors: RowErrors,
+    rows: I64 | None,
+    out: I64 | None = None,
 ) -> tuple[I64, B]:
-    """The engine codes of one parameter column (and where a value is present)."""
+    """The engine codes of one parameter column (and where a value is present); dates and the
+    codes of clean text are written into ``out`` when given."""
     n = len(col)
     if prm.kind == "date":
-        days = _iso_dates(col)  # clean text: one compiled pass
+        days = _iso_dates(col, out)  # clean text: one compiled pass
         if days is None:
             days = read_dates(col, name, errors)
         return days, days != NAT
@@ -632,7 +641,7 @@ def _param_values(
         )
         return np.zeros(n, dtype=np.int64), present & ~bad
     if prm.kind in ("enum", "flag", "text"):
-        quick = _text_codes(col, prm.values if prm.kind == "enum" else None)
+        quick = _text_codes(col, prm.values if prm.kind == "enum" else None, out)
         if quick is not None:  # clean text: no Python string per row
             codes, present = quick
             if prm.kind == "enum":
@@ -799,7 +808,11 @@ def one_row_wide(t: Any, default_profile: str, scratch: _Scratch | None = None) 
                 continue
             key = (col_name, prm.kind, prm.values)
             if key not in read or prm.kind not in ("enum", "flag", "text"):
-                read[key] = _param_values(spec, prm, t.column(col_name), col_name, errors, None)
+                # (into a buffer of its own: a column two events read differently is two)
+                out = scratch.get(f"param {key}", n) if scratch is not None else None
+                read[key] = _param_values(
+                    spec, prm, t.column(col_name), col_name, errors, None, out
+                )
             values, present = read[key]  # read again, it would only add the same errors again
             if prm.required:
                 errors.add(
@@ -1052,15 +1065,15 @@ class Outputs:
     ) -> Outputs:
         """Outputs with no result yet. With ``scratch``, the columns that :meth:`arrow` copies
         are its buffers (valid until its next use); ``remaining`` and ``late``, which Arrow
-        takes without a copy, are always new."""
+        takes without a copy, are always new (:func:`_pool_full`)."""
         return cls(
             due=_full(scratch, "due", n, NAT, np.int64),
             due_earliest=_full(scratch, "due_earliest", n, NAT, np.int64),
             due_latest=_full(scratch, "due_latest", n, NAT, np.int64),
             status=_full(scratch, "status", n, -1, np.int8),
             on_time=_full(scratch, "on_time", n, -1, np.int8),
-            remaining=np.full(n, NAT, dtype=np.int64),
-            late=np.full(n, NAT, dtype=np.int64),
+            remaining=_pool_full(n, NAT),
+            late=_pool_full(n, NAT),
             findings=_full(scratch, "findings_index", n, -1, np.int32),
             findings_text=[],
             findings_zh=np.full(n, None, dtype=object) if messages else None,
@@ -1197,6 +1210,21 @@ class _Scratch:
         if self._zeros is None or self._zeros.size < 8 * (n + 1):
             self._zeros = _need_arrow().py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
         return self._zeros
+
+
+def _pool_full(n: int, value: int) -> I64:
+    """``np.full(n, value)`` (int64) in memory from Arrow's pool when pyarrow is there: Arrow
+    takes such a column without a copy, and the pool (mimalloc or jemalloc) reuses what earlier
+    chunks freed, where numpy's allocation would be mapped from the system anew for every chunk
+    in a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's workers)."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover  (the batch paths that get here read Arrow tables)
+        return np.full(n, value, dtype=np.int64)
+    buf: Any = pa.allocate_buffer(8 * max(n, 1))
+    a: I64 = np.frombuffer(buf, dtype=np.int64)[:n]
+    a.fill(value)
+    return a
 
 
 def _full(scratch: _Scratch | None, name: str, n: int, value: Any, dtype: Any) -> Any:
@@ -1507,7 +1535,7 @@ def _run_group(
                 late = _replay_all(
                     k, late_cal, sub_off, etype, edate, eps, params, g.prow, a, unknown
                 )
-    _collect(g, raw, early, late, unknown, ix.first_ordinal, errors, res, strict, messages)
+    _collect(g, raw, early, late, unknown, ix.first_ordinal, errors, res, strict, messages, scratch)
 
 
 @dataclass
@@ -1599,6 +1627,7 @@ def _collect(
     res: Outputs,
     strict: bool,
     messages: bool,
+    scratch: _Scratch | None = None,
 ) -> None:
     """The group's result columns from the core's numbers, vectorised; only error rows, rows
     whose deadline depends on unpublished days, and (with ``messages`` or ``strict``) the
@@ -1637,7 +1666,7 @@ def _collect(
         errors.code[c], errors.text[c] = problem.code, text
     good = (err == 0) & ~no_bounds
     if good.all():  # the usual case: no copies
-        idx = np.arange(len(good), dtype=np.int64)
+        idx = scratch.arange(len(good)) if scratch is not None else np.arange(len(good))
         rows = g.cases
         o = out
         b = bounded
@@ -1650,7 +1679,7 @@ def _collect(
     overrides = "、".join(x.label() for x in g.cal.overrides())
     text_of = _text_maker(g, res)
     if not (messages or strict or b.any()) and _collect_plain(
-        g, raw, o, idx, rows, shift, overrides, text_of, res
+        g, raw, o, idx, rows, shift, overrides, text_of, res, scratch
     ):
         return
     due = o[:, core.O_DUE]
@@ -1848,6 +1877,7 @@ def _collect_plain(
     overrides: str,
     text_of: Callable[[tuple[int, ...]], int],
     res: Outputs,
+    scratch: _Scratch | None = None,
 ) -> bool:
     """:func:`_collect` for computed cases that need no bounds, messages or strict checks, in
     one compiled pass; False when it does not apply (a case with more than 8 findings, or too
@@ -1865,7 +1895,7 @@ def _collect_plain(
     table_keys = np.full(size, -1, dtype=np.int64)
     table_slot = np.empty(size, dtype=np.int64)
     uniq = np.empty(size // 2, dtype=np.int64)
-    index = np.empty(m, dtype=np.int32)
+    index = scratch.get("combo_of", m, np.int32) if scratch is not None else np.empty(m, np.int32)
     nu = _kernels().collect_plain(
         np.ascontiguousarray(o), fstart, raw.fcode, prow, shift, NAT, 4 if overrides else 0,
         np.asarray(_EXTRA_FINDINGS, dtype=np.int64), *cols, table_keys, table_slot, uniq, index,
@@ -1876,7 +1906,12 @@ def _collect_plain(
         res.due[rows], res.status[rows], res.on_time[rows] = cols[0], cols[1], cols[2]
         res.remaining[rows], res.late[rows] = cols[3], cols[4]
     at = np.asarray([text_of(_combo(key)) for key in uniq[:nu].tolist()], dtype=np.int32)
-    res.findings[rows] = at[index] if nu else -1
+    if not nu:
+        res.findings[rows] = -1
+    elif whole:  # (straight into the column)
+        np.take(at, index, out=res.findings, mode="clip")  # (every index is a row of ``at``)
+    else:
+        res.findings[rows] = at[index]
     return True
 
 
