@@ -1627,7 +1627,7 @@ def _collect(
     res: Outputs,
     strict: bool,
     messages: bool,
-    scratch: _Scratch | None = None,
+    scratch: _Scratch,
 ) -> None:
     """The group's result columns from the core's numbers, vectorised; only error rows, rows
     whose deadline depends on unpublished days, and (with ``messages`` or ``strict``) the
@@ -1666,7 +1666,7 @@ def _collect(
         errors.code[c], errors.text[c] = problem.code, text
     good = (err == 0) & ~no_bounds
     if good.all():  # the usual case: no copies
-        idx = scratch.arange(len(good)) if scratch is not None else np.arange(len(good))
+        idx = scratch.arange(len(good))
         rows = g.cases
         o = out
         b = bounded
@@ -1877,7 +1877,7 @@ def _collect_plain(
     overrides: str,
     text_of: Callable[[tuple[int, ...]], int],
     res: Outputs,
-    scratch: _Scratch | None = None,
+    scratch: _Scratch,
 ) -> bool:
     """:func:`_collect` for computed cases that need no bounds, messages or strict checks, in
     one compiled pass; False when it does not apply (a case with more than 8 findings, or too
@@ -1895,7 +1895,7 @@ def _collect_plain(
     table_keys = np.full(size, -1, dtype=np.int64)
     table_slot = np.empty(size, dtype=np.int64)
     uniq = np.empty(size // 2, dtype=np.int64)
-    index = scratch.get("combo_of", m, np.int32) if scratch is not None else np.empty(m, np.int32)
+    index = scratch.get("combo_of", m, np.int32)
     nu = _kernels().collect_plain(
         np.ascontiguousarray(o), fstart, raw.fcode, prow, shift, NAT, 4 if overrides else 0,
         np.asarray(_EXTRA_FINDINGS, dtype=np.int64), *cols, table_keys, table_slot, uniq, index,

@@ -1576,7 +1576,7 @@ class _Writer:
     def rows_written(self) -> int:
         """The rows of the closed file, as read back (Parquet: its own count)."""
         if self._read_back is None:
-            return _count_rows(self.path, self.fmt, [])
+            return _count_rows(self.path, self.fmt)
         return self._read_back.rows(self.path)
 
     def _write(self, table: Any) -> None:
@@ -1779,7 +1779,7 @@ def _line_feeds(buf: Any, step: int = 1 << 24) -> int:
     return sum(int(np.count_nonzero(data[i : i + step] == 10)) for i in range(0, len(data), step))
 
 
-def _count_rows(path: Path, fmt: str, names: list[str]) -> int:
+def _count_rows(path: Path, fmt: str) -> int:
     """Rows in a written output file (read back, to verify it before it replaces the target):
     Parquet's own count; lines of JSON Lines; records of CSV (line feeds outside quotes, in one
     compiled pass over the bytes)."""
