@@ -287,7 +287,8 @@ def errors_page() -> str:
         PROBLEMS, key=lambda p: (p.severity != "error", p.severity != "violation", p.num)
     ):
         topic = f"`{p.topic}`" if p.topic else "—"
-        text = p.zh.replace("{limit}", "〈规则的期限〉")
+        text = p.zh if p.zero_workdays is None else f"{p.zh}（n 为 0 时：{p.zero_workdays[0]}）"
+        text = text.replace("{limit}", "〈规则的期限〉")
         for name, _kind in p.args:
             text = text.replace("{" + name + "}", f"〈{name}〉")
         lines.append(f"| `{p.code}` | {SEVERITY_ZH[p.severity]} | {topic} | {_cell(text)} |")

@@ -202,6 +202,26 @@ def test_batch_agrees_with_the_scalar_engine(sample: list[dict[str, Any]], offse
         assert b == s, row
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rows(), min_size=1, max_size=8), st.integers(-30, 150))
+def test_batch_messages_are_the_scalar_engines(sample: list[dict[str, Any]], offset: int) -> None:
+    """``findings_zh``: each finding's Chinese message as the scalar engine words it (one
+    rendering for both paths), in the same order, each followed by its rule's short citation."""
+    as_of = sample[0]["received"] + timedelta(days=offset)
+    cols = sorted({k for r in sample for k in r})
+    table = pa.table({c: pa.array([r.get(c) for r in sample]) for c in cols})
+    out = cases(table, as_of=as_of, messages=True).to_pylist()
+    for row, o in zip(sample, out, strict=True):
+        if o["error_code"] is not None:
+            continue
+        r = Case(row.get("profile") or "national", row_events(row)).result(as_of)
+        lines = o["findings_zh"].split("\n") if o["findings_zh"] else []
+        assert len(lines) == len(r.findings), (row, lines, r.findings)
+        for line, f in zip(lines, r.findings, strict=True):
+            assert line == f.message or line.startswith(f.message + "（"), (row, line, f)
+            assert (line != f.message) == (f.citation is not None), (row, line, f)
+
+
 def test_a_span_after_a_shortened_span_matches_the_scalar_engine() -> None:
     # 彭阳 (期限中止 excluded): the consultation 09-02 … 09-07 ends before the third party's
     # limit (09-24); the deadline is 2019-09-26; a suspension starting 09-27 is too late to

@@ -56,3 +56,18 @@ def test_every_documented_code_is_on_the_errors_page() -> None:
     page = (SRC.parents[1] / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in _documented():
         assert f"`{code}`" in page, code
+
+
+def test_each_problem_template_uses_exactly_its_arguments() -> None:
+    """The wording variants (``zero_workdays``) name the same arguments as the main wording, and
+    only problems that count workdays (an argument ``n``) have them."""
+    fields = re.compile(r"\{(\w+)\}")
+    for p in PROBLEMS:
+        names = {name for name, _kind in p.args} | {"limit"}
+        for template in (p.zh, p.en, *(p.zero_workdays or ())):
+            assert set(fields.findall(template)) <= names, (p.code, template)
+        if p.zero_workdays is not None:
+            assert ("n", "int") in p.args, p.code
+            zh, en = p.zero_workdays
+            assert set(fields.findall(zh)) == set(fields.findall(p.zh)) - {"n"}, p.code
+            assert "0" not in zh and "{n}" not in en, p.code

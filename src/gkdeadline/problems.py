@@ -44,6 +44,8 @@ class Problem:
             rule's limit).
         en: The English wording.
         args: The template's arguments and their kinds.
+        zero_workdays: ``(zh, en)`` templates used instead when the workday count ``{n}`` is 0:
+            past a deadline by non-working days only ("逾期 0 个工作日" reads as "not late").
     """
 
     num: int  # the kernel's number for it (stable; never reuse a number)
@@ -53,6 +55,13 @@ class Problem:
     zh: str  # str.format template over ``args`` (plus {limit}: the rule's limit text)
     en: str
     args: tuple[tuple[str, ArgKind], ...] = ()
+    zero_workdays: tuple[str, str] | None = None
+
+    def templates(self, values: dict[str, object]) -> tuple[str, str]:
+        """The ``(zh, en)`` templates for these argument values."""
+        if self.zero_workdays is not None and values.get("n") == 0:
+            return self.zero_workdays
+        return self.zh, self.en
 
 
 _P = Problem
@@ -295,6 +304,10 @@ PROBLEMS: tuple[Problem, ...] = (
         "答复晚于期限 {due}，逾期 {n} 个工作日",
         "answered after the deadline {due}, {n} workdays late",
         (("due", "date"), ("n", "int")),
+        (
+            "答复晚于期限 {due}：在期限届满后的非工作日作出，逾期不足 1 个工作日",
+            "answered after the deadline {due}, on a non-working day: less than one workday late",
+        ),
     ),
     _P(
         31,
@@ -330,6 +343,11 @@ PROBLEMS: tuple[Problem, ...] = (
         "答复期限 {due} 已过，尚未答复，已逾期 {n} 个工作日",
         "the deadline {due} has passed without an answer; {n} workdays overdue",
         (("due", "date"), ("n", "int")),
+        (
+            "答复期限 {due} 已过，尚未答复；期限届满后只过了非工作日，逾期不足 1 个工作日",
+            "the deadline {due} has passed without an answer; only non-working days have passed"
+            " since: less than one workday overdue",
+        ),
     ),
     _P(
         35,

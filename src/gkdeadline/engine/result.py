@@ -354,8 +354,10 @@ class CaseResult(_Model):
         tail = f"截至 {when}：{self.status_zh}，答复期限 {due}"
         if self.remaining_workdays is not None:
             tail += f"，剩余 {self.remaining_workdays} 个工作日"
-        if self.workdays_late is not None:
+        if self.workdays_late:
             tail += f"，逾期 {self.workdays_late} 个工作日"
+        elif self.workdays_late == 0:  # after the deadline by non-working days only
+            tail += "，逾期不足 1 个工作日"
         if self.on_time is not None:
             basis = "送达" if self.verdict_basis == "delivered" else "作出答复"
             tail += f"（以{basis}之日判断）"  # the status already says on time or late

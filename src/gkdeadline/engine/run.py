@@ -533,7 +533,8 @@ def render_finding(
     rule = finding_rule(rules, problem)
     values = finding_values(problem, args, late_args, day)
     limit = rules.text(rule).limit if rule is not None else ""
-    return problem.zh.format(limit=limit, **values), problem.en.format(limit=limit, **values), rule
+    zh, en = problem.templates(values)
+    return zh.format(limit=limit, **values), en.format(limit=limit, **values), rule
 
 
 Found = tuple[int, int, tuple[int, int], tuple[int, int] | None]
