@@ -150,23 +150,32 @@ def test_answered_late() -> None:
     assert "逾期答复" in r.explain()
 
 
-
 @pytest.mark.parametrize(
-    ("answered", "as_of", "status", "wording"),
+    ("answered", "as_of", "status", "message"),
     [
         # the deadline is Friday 2026-10-30; Saturday 10-31 and Sunday 11-01 are rest days
-        ("2026-10-31", "2026-11-23", "answered_late", "在期限届满后的非工作日作出，逾期不足 1 个工作日"),
-        (None, "2026-11-01", "overdue", "期限届满后只过了非工作日，逾期不足 1 个工作日"),
+        (
+            "2026-10-31",
+            "2026-11-23",
+            "answered_late",
+            "答复晚于期限 2026-10-30：在期限届满后的非工作日作出，逾期不足 1 个工作日",
+        ),
+        (
+            None,
+            "2026-11-01",
+            "overdue",
+            "答复期限 2026-10-30 已过，尚未答复；期限届满后只过了非工作日，逾期不足 1 个工作日",
+        ),
     ],
 )
 def test_late_by_non_working_days_only_is_not_worded_as_zero_workdays(
-    answered: str | None, as_of: str, status: str, wording: str
+    answered: str | None, as_of: str, status: str, message: str
 ) -> None:
     events = [received("2026-09-28")] + ([ev("answered", answered)] if answered else [])
     r = Case("national", events).result(D.fromisoformat(as_of))
     assert (r.status, r.due, r.workdays_late) == (status, D(2026, 10, 30), 0)
     (finding,) = r.findings
-    assert finding.message == f"{'答复晚于期限 2026-10-30：' if answered else '答复期限 2026-10-30 已过，尚未答复；'}{wording}"
+    assert finding.message == message
     assert "0 个工作日" not in finding.message and "less than one workday" in finding.message_en
     assert "逾期不足 1 个工作日" in r.explain() and "逾期 0 个工作日" not in r.explain()
     # the next workday is one workday late, worded with the count
@@ -174,6 +183,7 @@ def test_late_by_non_working_days_only_is_not_worded_as_zero_workdays(
         D(2026, 11, 23)
     )
     assert "逾期 1 个工作日" in nxt.findings[0].message
+
 
 # ------------------------------------------------------------------ restarts, consultations, extensions
 
