@@ -830,6 +830,17 @@ def issue_table(results: Results) -> list[str]:
                 f" ({m['bytes_per_row'] * m['rows'] / 1e6:.2f} MB in all)"
                 for m in small
             )
+            # what each further row costs: the peak's growth between consecutive sizes (the
+            # rest of a small table's peak is a constant: one chunk's arrays and the call's own)
+            growth = [
+                (b2["bytes_per_row"] * b2["rows"] - b1["bytes_per_row"] * b1["rows"])
+                / (b2["rows"] - b1["rows"])
+                for b1, b2 in zip(peaks, peaks[1:], strict=False)
+            ]
+            memory += (
+                f"; each further row adds {min(growth):,.0f}–{max(growth):,.0f} B"
+                " (the peak's growth between sizes)"
+            )
         memory_target = ", ≤ 200 B/row " + (
             f"✓ from {large[0]['rows']:,} rows, ✗ below" if small else "✓"
         )
