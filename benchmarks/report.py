@@ -19,6 +19,7 @@ rendering the same JSON always gives the same text.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -394,14 +395,22 @@ def render_cases(results: Results) -> str:
 
 def _peak_text(b: dict[str, Any]) -> str:
     """The peak memory of ``batch.cases`` per row: Python and numpy (tracemalloc) plus Arrow's
-    pool, at each size measured (older results: tracemalloc only, 200,000 rows)."""
+    pool, at each size measured; per phase of the call where the results say so (older
+    results: the two peaks over the whole call; tracemalloc only, 200,000 rows)."""
     if "peak" not in b:
         return f"{b['peak_bytes_per_row']:,.0f} bytes per row (tracemalloc, 200,000 rows)"
-    return "; ".join(
+    phased = all("phases" in m for m in b["peak"])
+    text = "; ".join(
         f"{m['bytes_per_row']:,.0f} bytes per row at {m['rows']:,} rows ({m['traced']:,.0f}"
-        f" Python and numpy, tracemalloc, + {m['arrow']:,.0f} Arrow's memory pool: the result"
-        " columns)"
+        f" Python and numpy, tracemalloc, + {m['arrow']:,.0f} Arrow's memory pool)"
         for m in b["peak"]
+    )
+    if not phased:
+        return text + " — the sum of the two peaks over the whole call"
+    return text + (
+        " — the larger of the two phases' sums: computing the chunks (the working arrays), then"
+        " making the result columns Arrow arrays once the working arrays are freed (the result"
+        " columns, in Arrow's pool); each sum is an upper bound of its phase's peak"
     )
 
 
@@ -835,7 +844,7 @@ def issue_table(results: Results) -> list[str]:
             growth = [
                 (b2["bytes_per_row"] * b2["rows"] - b1["bytes_per_row"] * b1["rows"])
                 / (b2["rows"] - b1["rows"])
-                for b1, b2 in zip(peaks, peaks[1:], strict=False)
+                for b1, b2 in itertools.pairwise(peaks)
             ]
             memory += (
                 f"; each further row adds {min(growth):,.0f}–{max(growth):,.0f} B"

@@ -102,13 +102,15 @@ def test_output_schema_and_a_table_of_many_chunks() -> None:
 
 def test_the_chunk_size_follows_the_table_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """A table is computed in about 16 chunks (its working arrays stay a bounded share of it),
-    none under 512 rows or over ``CHUNK_ROWS``; the answers are those of one chunk."""
+    none under 512 rows or over ``CHUNK_ROWS``, except that a table under 2,560 rows is cut
+    into 5 (of at least 64 rows); the answers are those of one chunk."""
     full = batch_cases.CHUNK_ROWS
-    assert batch_cases.chunk_rows(1) == 512 and batch_cases.chunk_rows(10_000) == 625
+    assert batch_cases.chunk_rows(1) == 64 and batch_cases.chunk_rows(1_000) == 200
+    assert batch_cases.chunk_rows(3_000) == 512 and batch_cases.chunk_rows(10_000) == 625
     assert batch_cases.chunk_rows(10**6) == full
-    for n in (1, 511, 8_192, 10_000, 123_457, 16 * full, 16 * full + 1, 10**7):
+    for n in (1, 200, 511, 2_559, 2_560, 8_192, 10_000, 123_457, 16 * full, 16 * full + 1):
         c = batch_cases.chunk_rows(n)
-        assert 512 <= c <= full
+        assert min(512, max(64, -(-n // 5))) <= c <= full
         assert -(-n // c) <= 16 or c == full
     n = 20_000
     t = pa.table(
@@ -120,9 +122,9 @@ def test_the_chunk_size_follows_the_table_size(monkeypatch: pytest.MonkeyPatch) 
     seen: list[int] = []
     real = batch_cases.one_row_wide
 
-    def wide(chunk: Any, profile: str, scratch: Any = None) -> Any:
+    def wide(chunk: Any, profile: str, scratch: Any = None, **kw: Any) -> Any:
         seen.append(chunk.num_rows)
-        return real(chunk, profile, scratch)
+        return real(chunk, profile, scratch, **kw)
 
     monkeypatch.setattr(batch_cases, "one_row_wide", wide)
     out = cases(t, as_of=AS_OF)
@@ -202,6 +204,8 @@ def test_findings_room_grows_until_every_case_fits(monkeypatch: pytest.MonkeyPat
         return replay(*args, **kw)
 
     monkeypatch.setattr(batch_cases, "_replay_all", spy)
+    monkeypatch.setattr(batch_cases, "_SMALL_TABLE_CHUNKS", 1)  # the table in one chunk
+    assert batch_cases.chunk_rows(n) == n
     monkeypatch.setattr(batch_cases, "_ROOM_PER_CASE", 64)  # room for all at once: the reference
     ref = cases(t, as_of=AS_OF)
     assert grown == [0]
@@ -274,6 +278,54 @@ def test_date32_reader_reads_every_column_as_python_does(
     assert got.tolist() == [batch_cases.NAT if v is None else v for v in values]
 
 
+CHANNELS = ("in_person", "post", "letter", "online", "fax", "email")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.sampled_from(CHANNELS),
+                st.sampled_from(["", " post", "Post", "pos", "posts", "信函", "in_person\n"]),
+            ),
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(0, 5),
+    st.integers(0, 5),
+    st.booleans(),
+    st.booleans(),
+)
+def test_enum_reader_reads_every_column_as_python_does(
+    chunks: list[list[str | None]], lead: int, trail: int, large: bool, dictionary: bool
+) -> None:
+    """The compiled reader of an enumerated text column (nulls from the validity bitmap, chunked
+    and sliced columns, large and dictionary strings, into a given array): each value's 1-based
+    place among the allowed values, 0 for a null; None (the careful reader's turn, which names
+    the bad value) exactly when a value is not one of them byte for byte."""
+    kind = pa.large_string() if large else pa.string()
+    col = pa.chunked_array([pa.array(c, kind) for c in chunks], type=kind)
+    total = len(col)
+    col = col.slice(min(lead, total), max(0, total - lead - trail))
+    values = col.to_pylist()
+    if dictionary:
+        col = col.dictionary_encode()
+    into = np.full(len(values), 7, dtype=np.int64)
+    got = batch_cases._text_codes(col, CHANNELS, into)
+    if any(v is not None and v not in CHANNELS for v in values):
+        assert got is None
+        return
+    assert got is not None
+    codes, present = got
+    assert codes.tolist() == [0 if v is None else CHANNELS.index(v) + 1 for v in values]
+    assert present.tolist() == [v is not None for v in values]
+    assert codes is into
+
+
 def test_rules_per_era_in_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows whose rules come from different eras, and rows of an era without a reply rule
     (no-reply-rule), in one chunk: each row as when computed alone."""
@@ -291,3 +343,18 @@ def test_rules_per_era_in_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch_cases, "CHUNK_ROWS", 1)
     alone = cases(t, as_of=AS_OF)
     assert alone.equals(out)
+
+
+def test_a_whole_table_error_names_the_tables_row_not_a_chunks() -> None:
+    """Bytes that are not UTF-8 make the whole table unreadable; the row named is the table's
+    (the table is computed in chunks of 512 rows here: row 700 is row 188 of the second)."""
+    n = 1000
+    channel = [b"post"] * n
+    channel[700] = b"\xff\xfe"
+    t = pa.table({"received": [date(2026, 9, 28)] * n, "channel": pa.array(channel, pa.binary())})
+    assert batch_cases.chunk_rows(n) < 700
+    with pytest.raises(
+        batch_cases.InputError, match="列 channel 第 700 行的字节不是 UTF-8"
+    ) as info:
+        cases(t, as_of=AS_OF)
+    assert info.value.code == "table-invalid"

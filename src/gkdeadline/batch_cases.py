@@ -162,6 +162,7 @@ def _is_pandas(values: Any) -> bool:
 
 
 # the columns the engine reads (whatever else a table holds is the caller's, passed through)
+@cache
 def _read_columns() -> frozenset[str]:
     return frozenset(
         {*DATE_COLUMNS, *PARAM_COLUMNS, "profile", "applicant", "case_id", "type", "date"}
@@ -454,12 +455,33 @@ def _text_codes(
         present = pc.greater(pc.binary_length(text), 0).fill_null(False)
         got = np.asarray(present.to_numpy(zero_copy_only=False), dtype=bool)
         return np.zeros(n, dtype=np.int64), got
-    valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
-    found = pc.index_in(col, value_set=pa.array(values, type=col.type)).fill_null(-1)
-    codes = np.add(found.to_numpy(zero_copy_only=False), 1, out=out, dtype=np.int64)
-    if (valid & (codes == 0)).any():
-        return None
-    return codes, valid
+    from gkdeadline.jit import compiled
+
+    k = compiled("gkdeadline.text_scan")
+    codes = np.empty(n, dtype=np.int64) if out is None else out
+    vdata, voffsets = _value_bytes(values)
+    large = pa.types.is_large_string(col.type)
+    for at, chunk in _chunks(col):  # one compiled pass over the buffers: no per-chunk Arrow calls
+        m = len(chunk)
+        bits, offsets_buf, data_buf = chunk.buffers()
+        offsets = np.frombuffer(
+            offsets_buf, dtype=np.int64 if large else np.int32, count=chunk.offset + m + 1
+        )[chunk.offset :]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else _NO_BYTES
+        valid = _NO_BYTES if not chunk.null_count or bits is None else np.frombuffer(bits, np.uint8)
+        if k.enum_codes(data, offsets, valid, chunk.offset, vdata, voffsets, codes[at : at + m]):
+            return None
+    return codes, codes != 0  # (every value present is one of ``values``: code ≥ 1)
+
+
+@cache
+def _value_bytes(values: tuple[str, ...]) -> tuple[npt.NDArray[np.uint8], I64]:
+    """The UTF-8 bytes of ``values`` end to end, and where each starts (for ``enum_codes``)."""
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    data = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+    return data, offsets
 
 
 def _iso_dates(col: Any, out: I64 | None = None) -> I64 | None:
@@ -735,14 +757,11 @@ def one_row_long(t: Any, default_profile: str) -> Long:
     )
 
 
-def one_row_wide(t: Any, default_profile: str, scratch: _Scratch | None = None) -> Wide:
-    """The one-row-per-case table, read and checked: a row of dates and parameters per event
-    type (what :func:`one_row_long` lays out as events). With ``scratch``, the rows of dates and
-    parameters are its buffers (valid until its next use: :func:`one_row_results`' chunks)."""
-    n = t.num_rows
-    names = set(t.column_names)
-    errors = RowErrors(n, scratch)
-    if "received" not in names:
+def check_one_row_table(t: Any) -> None:
+    """What makes a one-row-per-case table unreadable as a whole (no ``received`` column, a
+    column name twice, a column of the wrong kind): an :class:`InputError`. Checked once per
+    table (row numbers in its messages are the table's, not a chunk's)."""
+    if "received" not in t.column_names:
         raise InputError(
             f"表中没有 received 列（现有列：{'、'.join(t.column_names) or '无'}）；每行一件申请，至少要有收到申请的日期",
             code="column-missing",
@@ -759,6 +778,20 @@ def one_row_wide(t: Any, default_profile: str, scratch: _Scratch | None = None) 
             message_en=f"duplicated column names: {', '.join(dup)}",
         )
     check_column_types(t)
+
+
+def one_row_wide(
+    t: Any, default_profile: str, scratch: _Scratch | None = None, *, checked: bool = False
+) -> Wide:
+    """The one-row-per-case table, read and checked: a row of dates and parameters per event
+    type (what :func:`one_row_long` lays out as events). With ``scratch``, the rows of dates and
+    parameters are its buffers (valid until its next use: :func:`one_row_results`' chunks).
+    ``checked``: :func:`check_one_row_table` has passed on the whole table ``t`` is part of."""
+    n = t.num_rows
+    names = set(t.column_names)
+    errors = RowErrors(n, scratch)
+    if not checked:
+        check_one_row_table(t)
     kept = [s for s in SPECS if s.date_column is not None and s.date_column in names]
     days = (
         scratch.get("days", len(kept) * n).reshape(len(kept), n)
@@ -1063,17 +1096,17 @@ class Outputs:
     def blank(
         cls, n: int, errors: RowErrors, messages: bool, scratch: _Scratch | None = None
     ) -> Outputs:
-        """Outputs with no result yet. With ``scratch``, the columns that :meth:`arrow` copies
-        are its buffers (valid until its next use); ``remaining`` and ``late``, which Arrow
-        takes without a copy, are always new (:func:`_pool_full`)."""
+        """Outputs with no result yet. With ``scratch``, the columns are its buffers (valid
+        until its next use: the caller that reuses it copies them out, :class:`_Assembly`);
+        :meth:`arrow` hands ``remaining`` and ``late`` to Arrow without a copy."""
         return cls(
             due=_full(scratch, "due", n, NAT, np.int64),
             due_earliest=_full(scratch, "due_earliest", n, NAT, np.int64),
             due_latest=_full(scratch, "due_latest", n, NAT, np.int64),
             status=_full(scratch, "status", n, -1, np.int8),
             on_time=_full(scratch, "on_time", n, -1, np.int8),
-            remaining=_pool_full(n, NAT),
-            late=_pool_full(n, NAT),
+            remaining=_full(scratch, "remaining", n, NAT, np.int64),
+            late=_full(scratch, "late", n, NAT, np.int64),
             findings=_full(scratch, "findings_index", n, -1, np.int32),
             findings_text=[],
             findings_zh=np.full(n, None, dtype=object) if messages else None,
@@ -1212,18 +1245,17 @@ class _Scratch:
         return self._zeros
 
 
-def _pool_full(n: int, value: int) -> I64:
-    """``np.full(n, value)`` (int64) in memory from Arrow's pool when pyarrow is there: Arrow
-    takes such a column without a copy, and the pool (mimalloc or jemalloc) reuses what earlier
+def _pool_empty(n: int) -> I64:
+    """``np.empty(n)`` (int64) in memory from Arrow's pool when pyarrow is there: Arrow takes
+    such a column without a copy, and the pool (mimalloc or jemalloc) reuses what earlier
     chunks freed, where numpy's allocation would be mapped from the system anew for every chunk
     in a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's workers)."""
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover  (the batch paths that get here read Arrow tables)
-        return np.full(n, value, dtype=np.int64)
+        return np.empty(n, dtype=np.int64)
     buf: Any = pa.allocate_buffer(8 * max(n, 1))
     a: I64 = np.frombuffer(buf, dtype=np.int64)[:n]
-    a.fill(value)
     return a
 
 
@@ -1891,7 +1923,9 @@ def _collect_plain(
     else:
         cols = [np.empty(m, dtype=np.int64) for _ in range(5)]
         fstart, prow = raw.fstart[idx], g.prow[idx]
-    size = 1024
+    # a hash table of combinations: twice the chunk's cases (which bounds the distinct ones),
+    # at most 1,024 slots (a chunk with more than 512 combinations goes the general way)
+    size = 1024 if m > 512 else max(16, 1 << (2 * m - 1).bit_length())
     table_keys = np.full(size, -1, dtype=np.int64)
     table_slot = np.empty(size, dtype=np.int64)
     uniq = np.empty(size // 2, dtype=np.int64)
@@ -1968,28 +2002,31 @@ def cases(
 
 
 CHUNK_ROWS = 32_768
-"""The most rows :func:`cases` computes at a time (see :func:`chunk_rows`). A chunk has ~0.65 KB
-of working arrays per row (~21 MB at 32,768 rows; reused from chunk to chunk: see
-:class:`_Scratch`), and a fixed cost (~0.6 ms of Python and Arrow calls) that 32,768 rows make
-a few per cent of the compiled work (16,384 rows: ~1.9–2.0 M cases/s on the reference machine;
-32,768: ~2.1–2.3 M). A chunk's own int64 arrays (256 KiB) are above glibc's fixed ``mmap``
-threshold, so a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's default for its workers)
-maps a few fresh ones per chunk: ``benchmarks/bench_dask.py`` measures that setting."""
+"""The most rows :func:`cases` computes at a time (see :func:`chunk_rows`). A chunk has ~0.6 KB
+of working arrays per row (~20 MB at 32,768 rows; reused from chunk to chunk: see
+:class:`_Scratch`), and a fixed cost (~0.4 ms of Python and Arrow calls) that 32,768 rows make
+a few per cent of the compiled work. A chunk's own int64 arrays (256 KiB) are above glibc's
+fixed ``mmap`` threshold, so a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's default for
+its workers) maps a few fresh ones per chunk: ``benchmarks/bench_dask.py`` measures that
+setting."""
 
 _CHUNKS_AT_LEAST = 16  # a table smaller than 16 full chunks is cut into 16 (working memory)
-_MIN_CHUNK_ROWS = 512  # but no chunk is smaller than this (its fixed cost)
+_MIN_CHUNK_ROWS = 512  # but no chunk is smaller than this (its fixed cost) …
+_SMALL_TABLE_CHUNKS = 5  # … unless the table is smaller than 5 such chunks: then 5 chunks,
+_SMALLEST_CHUNK_ROWS = 64  # of at least 64 rows
 
 
 def chunk_rows(n: int) -> int:
     """Rows :func:`cases` computes at a time for a table of ``n`` rows: a sixteenth of the table,
-    between 512 and :data:`CHUNK_ROWS` rows. The working arrays (~0.65 KB per chunk row) then
-    stay under ~45 bytes per table row at any size from 8,192 rows up, beside the ~110 bytes per
-    row of the result columns themselves; a table of 10⁶ rows is computed in chunks of 32,768 as
-    before. Below 8,192 rows the 512-row floor dominates (~0.35 MB of working arrays in all: more
-    than 200 bytes per row below ~4,000 rows), and a chunk of 512 rows costs ~2× per row what a
-    full one does (its fixed cost, ~0.6 ms of Python and Arrow calls: smaller chunks would trade
-    a few hundred kilobytes for several times the time)."""
-    return min(CHUNK_ROWS, max(_MIN_CHUNK_ROWS, -(-n // _CHUNKS_AT_LEAST)))
+    between 512 and :data:`CHUNK_ROWS` rows, and a fifth of a table under 2,560 rows (at least
+    64). The working arrays (~0.6 KB per chunk row) then stay a bounded share of the table:
+    under ~40 bytes per table row from 8,192 rows up, ~120 below (beside the ~105 bytes per row
+    of the result columns, which are made after the working arrays are freed); a table of 10⁶
+    rows is computed in chunks of 32,768. A chunk's fixed cost (~0.4 ms) makes the smallest
+    tables slower per row: ~2.4 ms for 1,000 rows in 5 chunks of 200, against ~1.4 ms in 2 of
+    512 (but ~0.5 MB of working arrays for those 1,000 rows)."""
+    floor = min(_MIN_CHUNK_ROWS, max(_SMALLEST_CHUNK_ROWS, -(-n // _SMALL_TABLE_CHUNKS)))
+    return min(CHUNK_ROWS, max(floor, -(-n // _CHUNKS_AT_LEAST)))
 
 
 def one_row_results(
@@ -2009,14 +2046,46 @@ def one_row_results(
     a small share of the table; a caller that streams pieces of a larger table, whose memory is
     bounded by the piece anyway, passes :data:`CHUNK_ROWS`)."""
     pa = _need_arrow()
+    whole = _compute_chunks(
+        t,
+        profile=profile,
+        as_of=as_of,
+        schedules=schedules,
+        projection=projection,
+        catalogue=catalogue,
+        strict=strict,
+        messages=messages,
+        rows=rows,
+    )
+    # (the chunks' working arrays are gone: the Arrow columns are made in the memory they held)
+    types = _output_types()
+    return {
+        name: pa.chunked_array([whole.arrow(name)], type=types[name]) for name in OUTPUT_COLUMNS
+    }
+
+
+def _compute_chunks(
+    t: Any,
+    *,
+    profile: str,
+    as_of: date,
+    schedules: tuple[YearSchedule, ...],
+    projection: bool,
+    catalogue: Catalogue | None,
+    strict: bool,
+    messages: bool,
+    rows: int | None,
+) -> _Assembly:
+    """:func:`one_row_results`' computation: every chunk of ``t``, into one :class:`_Assembly`
+    (the chunks' working arrays are freed when it returns)."""
     n = t.num_rows
     step = max(1, rows or chunk_rows(n))
     scratch = _Scratch()
-    parts: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
+    check_one_row_table(t)  # once: whole-table errors name the table's rows
+    whole = _Assembly(n, messages)
     for start in range(0, max(n, 1), step):
-        chunk = t.slice(start, step)
         out = compute_wide(
-            one_row_wide(chunk, profile, scratch),
+            one_row_wide(t.slice(start, step), profile, scratch, checked=True),
             as_of=as_of,
             schedules=schedules,
             projection=projection,
@@ -2026,11 +2095,120 @@ def one_row_results(
             scratch=scratch,
             keep_input=False,
         )
-        zeros = scratch.zeros(chunk.num_rows)
-        for name in OUTPUT_COLUMNS:
-            parts[name].append(out.arrow(name, zeros))
-    types = _output_types()
-    return {name: pa.chunked_array(parts[name], type=types[name]) for name in OUTPUT_COLUMNS}
+        whole.add(start, out)
+    return whole
+
+
+class _Assembly:
+    """The result columns of a whole table, filled in chunk by chunk (from each chunk's
+    :class:`Outputs`) and made Arrow arrays once at the end: no Arrow objects per chunk, one
+    array per column, and the date and count columns handed to Arrow without a copy. Columns
+    that are usually empty (the bounds of unpublished days, messages, errors) are allocated
+    only when a chunk has a value for them, and all-null columns share one zero buffer."""
+
+    def __init__(self, n: int, messages: bool) -> None:
+        self.n = n
+        self.messages = messages
+        # per date column: int32 days and where there is none (None: no date in any chunk yet)
+        self.days: dict[str, tuple[npt.NDArray[np.int32], B] | None] = dict.fromkeys(_DATE_COLUMNS)
+        self.status = np.empty(n, dtype=np.int8)
+        self.on_time = np.empty(n, dtype=np.int8)
+        # workday counts (NAT: none; None: none in any chunk yet); Arrow takes them as they are
+        self.counts: dict[str, I64 | None] = dict.fromkeys(("remaining_workdays", "workdays_late"))
+        self.findings = np.empty(n, dtype=np.int32)  # index into ``texts``; -1: none
+        self.texts: list[tuple[str | None, str | None]] = []
+        self._text_at: dict[tuple[str | None, str | None], int] = {}
+        self.objects: dict[str, S | None] = dict.fromkeys(("findings_zh", "error_code", "error"))
+        self._zeros: Any = None
+
+    def add(self, at: int, out: Outputs) -> None:
+        """The chunk ``out``: the rows ``at`` … ``at + len(out.due) - 1``."""
+        end = at + len(out.due)
+        for name in _DATE_COLUMNS:
+            src = getattr(out, name)
+            none = src == NAT
+            have = self.days[name]
+            if have is None:
+                if none.all():
+                    continue
+                have = self.days[name] = (
+                    np.zeros(self.n, dtype=np.int32),
+                    np.ones(self.n, dtype=bool),
+                )
+            np.copyto(have[0][at:end], src, casting="unsafe")  # (NAT slots are masked)
+            have[1][at:end] = none
+        self.status[at:end] = out.status
+        self.on_time[at:end] = out.on_time
+        for name, src in (("remaining_workdays", out.remaining), ("workdays_late", out.late)):
+            count = self.counts[name]
+            if count is None:
+                if (src == NAT).all():
+                    continue
+                count = self.counts[name] = _pool_empty(self.n)
+                count.fill(NAT)
+            count[at:end] = src
+        # each chunk numbers its own findings texts: renumbered into the table's
+        local = np.asarray([-1] + [self._text(p) for p in out.findings_text], dtype=np.int32)
+        np.take(local, np.add(out.findings, 1, dtype=np.intp), out=self.findings[at:end])
+        if self.messages and out.findings_zh is not None:
+            self._objects("findings_zh")[at:end] = out.findings_zh
+        if not out.clean:
+            for name, src in (("error_code", out.error_code), ("error", out.error)):
+                if (src != None).any():  # noqa: E711  (object array)
+                    self._objects(name)[at:end] = src
+
+    def _text(self, pair: tuple[str | None, str | None]) -> int:
+        at = self._text_at.get(pair)
+        if at is None:
+            at = self._text_at[pair] = len(self.texts)
+            self.texts.append(pair)
+        return at
+
+    def _objects(self, name: str) -> S:
+        a = self.objects[name]
+        if a is None:
+            a = self.objects[name] = np.full(self.n, None, dtype=object)
+        return a
+
+    def _null(self, kind: Any) -> Any:
+        if self._zeros is None:
+            self._zeros = _need_arrow().py_buffer(np.zeros(8 * (self.n + 1), dtype=np.uint8))
+        return _null_array(kind, self.n, self._zeros)
+
+    def arrow(self, name: str) -> Any:
+        """Output column ``name`` (one of :data:`OUTPUT_COLUMNS`) as one Arrow array."""
+        pa = _need_arrow()
+        kind = _output_types()[name]
+        if name in _DATE_COLUMNS:
+            have = self.days[name]
+            if have is None:
+                return self._null(kind)
+            days, none = have
+            return pa.array(days, type=pa.int32(), mask=none if none.any() else None).view(kind)
+        if name in self.counts:
+            v = self.counts[name]
+            if v is None:
+                return self._null(kind)
+            none = v == NAT
+            return pa.array(v, type=kind, mask=none if none.any() else None)
+        if name == "on_time":
+            none = self.on_time < 0
+            if none.all():
+                return self._null(kind)
+            return pa.array(self.on_time == 1, type=kind, mask=none if none.any() else None)
+        if name in ("status", "findings", "findings_basis"):
+            texts: list[str | None] = list(STATUSES)
+            index: npt.NDArray[np.integer[Any]] = self.status
+            if name != "status":
+                texts, index = [p[name == "findings_basis"] for p in self.texts], self.findings
+            if (index < 0).all() or not any(x is not None for x in texts):
+                return self._null(kind)
+            return _take_text(texts, index, self.n, None)  # (not all null: no zeros needed)
+        values = self.objects[name]
+        if values is None:
+            return self._null(kind)
+        arr = pa.array(values, type=kind)
+        return self._null(kind) if arr.null_count == self.n else arr
 
 
 def event_log(

@@ -234,6 +234,42 @@ def date32_days(data: Ints, bits: Ints, first: int, nat: int, lo: int, hi: int, 
     return 0
 
 
+def enum_codes(
+    data: Ints, offsets: Ints, bits: Ints, first: int, vdata: Ints, voffsets: Ints, out: Ints
+) -> int:
+    """``out[i]``: the 1-based position of value ``i`` of a text column (its UTF-8 bytes
+    ``data[offsets[i] : offsets[i+1]]``; ``offsets`` starts at the column's first row) among the
+    allowed values (``vdata[voffsets[k] : voffsets[k+1]]``), 0 where its validity bit (slot
+    ``first + i`` of ``bits``; empty: no nulls) is 0. Returns 0 when every value is null or one
+    of the allowed values byte for byte; else the 1-based position of the first that is not
+    (``out`` is then incomplete)."""
+    for i in range(len(out)):
+        if len(bits):
+            b = first + i
+            if not (bits[b >> 3] >> (b & 7)) & 1:
+                out[i] = 0
+                continue
+        a = offsets[i]
+        n = offsets[i + 1] - a
+        code = 0
+        for k in range(len(voffsets) - 1):
+            va = voffsets[k]
+            if voffsets[k + 1] - va != n:
+                continue
+            same = True
+            for j in range(n):
+                if data[a + j] != vdata[va + j]:
+                    same = False
+                    break
+            if same:
+                code = k + 1
+                break
+        if code == 0:
+            return i + 1
+        out[i] = code
+    return 0
+
+
 def count_records(buf: Ints, state: Ints) -> None:
     """Count the records of a CSV file as written by pyarrow (``\\n`` ends a record outside
     quotes; a quote inside a quoted value is doubled): ``state`` holds [inside quotes, records,
@@ -739,6 +775,7 @@ def _civil_from_days(z: int) -> tuple[int, int, int]:
 
 
 KERNELS = (
+    "enum_codes",
     "_copy",
     "_escaped_len",
     "_civil_from_days",
