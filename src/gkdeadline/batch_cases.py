@@ -787,6 +787,7 @@ def one_row_wide(
     type (what :func:`one_row_long` lays out as events). With ``scratch``, the rows of dates and
     parameters are its buffers (valid until its next use: :func:`one_row_results`' chunks).
     ``checked``: :func:`check_one_row_table` has passed on the whole table ``t`` is part of."""
+    is_date32 = _need_arrow().types.is_date32
     n = t.num_rows
     names = set(t.column_names)
     errors = RowErrors(n, scratch)
@@ -818,9 +819,11 @@ def one_row_wide(
                     )
             continue
         into = days[row]
-        d = _iso_dates(t.column(spec.date_column), into)  # clean text: one compiled pass
+        col = t.column(spec.date_column)
+        # the usual columns, date32 or clean text, in one compiled pass; others read carefully
+        d = _date32_days(col, into) if is_date32(col.type) else _iso_dates(col, into)
         if d is None:
-            d = read_dates(t.column(spec.date_column), spec.date_column, errors, into)
+            d = read_dates(col, spec.date_column, errors, into)
         has = d != NAT
         slots: dict[int, I64] = {}  # the engine parameters given (the others are NONE)
         slot_dates: dict[int, B] = {}
@@ -2274,12 +2277,14 @@ def attach(table: Any, out: Outputs | Mapping[str, Any]) -> Any:
         return table.with_columns(columns)
     if isinstance(table, pa.RecordBatch):
         table = pa.Table.from_batches([table])
-    if isinstance(table, pa.Table):
-        for name, arr in arrays.items():
-            if name in table.column_names:
-                table = table.drop_columns([name])
-            table = table.append_column(name, arr)
-        return table
+    if isinstance(table, pa.Table):  # (one new table: not one per column added)
+        keep = [i for i, name in enumerate(table.column_names) if name not in arrays]
+        fields = [table.schema.field(i) for i in keep]
+        fields += [pa.field(name, arr.type) for name, arr in arrays.items()]
+        return pa.Table.from_arrays(
+            [table.column(i) for i in keep] + list(arrays.values()),
+            schema=pa.schema(fields, metadata=table.schema.metadata),
+        )
     result_dict = dict(table)
     for name, arr in arrays.items():
         result_dict[name] = arr.to_numpy(zero_copy_only=False)
