@@ -305,8 +305,9 @@ PROBLEMS: tuple[Problem, ...] = (
         "answered after the deadline {due}, {n} workdays late",
         (("due", "date"), ("n", "int")),
         (
-            "答复晚于期限 {due}：在期限届满后的非工作日作出，逾期不足 1 个工作日",
-            "answered after the deadline {due}, on a non-working day: less than one workday late",
+            "答复晚于期限 {due}，期限届满后只过了非工作日，逾期不足 1 个工作日",
+            "answered after the deadline {due}, with only non-working days since it: less than one"
+            " workday late",
         ),
     ),
     _P(
