@@ -278,54 +278,6 @@ def test_date32_reader_reads_every_column_as_python_does(
     assert got.tolist() == [batch_cases.NAT if v is None else v for v in values]
 
 
-CHANNELS = ("in_person", "post", "letter", "online", "fax", "email")
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.lists(
-        st.lists(
-            st.one_of(
-                st.none(),
-                st.sampled_from(CHANNELS),
-                st.sampled_from(["", " post", "Post", "pos", "posts", "信函", "in_person\n"]),
-            ),
-            max_size=30,
-        ),
-        min_size=1,
-        max_size=4,
-    ),
-    st.integers(0, 5),
-    st.integers(0, 5),
-    st.booleans(),
-    st.booleans(),
-)
-def test_enum_reader_reads_every_column_as_python_does(
-    chunks: list[list[str | None]], lead: int, trail: int, large: bool, dictionary: bool
-) -> None:
-    """The compiled reader of an enumerated text column (nulls from the validity bitmap, chunked
-    and sliced columns, large and dictionary strings, into a given array): each value's 1-based
-    place among the allowed values, 0 for a null; None (the careful reader's turn, which names
-    the bad value) exactly when a value is not one of them byte for byte."""
-    kind = pa.large_string() if large else pa.string()
-    col = pa.chunked_array([pa.array(c, kind) for c in chunks], type=kind)
-    total = len(col)
-    col = col.slice(min(lead, total), max(0, total - lead - trail))
-    values = col.to_pylist()
-    if dictionary:
-        col = col.dictionary_encode()
-    into = np.full(len(values), 7, dtype=np.int64)
-    got = batch_cases._text_codes(col, CHANNELS, into)
-    if any(v is not None and v not in CHANNELS for v in values):
-        assert got is None
-        return
-    assert got is not None
-    codes, present = got
-    assert codes.tolist() == [0 if v is None else CHANNELS.index(v) + 1 for v in values]
-    assert present.tolist() == [v is not None for v in values]
-    assert codes is into
-
-
 def test_rules_per_era_in_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows whose rules come from different eras, and rows of an era without a reply rule
     (no-reply-rule), in one chunk: each row as when computed alone."""

@@ -655,28 +655,19 @@ def test_delivered_by_post_counts_from_posting() -> None:
     county = Case("post-county", events, catalogue=cat).result(D(2017, 7, 20))
     assert county.due == naive_period(NA, D(2017, 6, 18), 20) == D(2017, 7, 14)
     assert (county.status, county.verdict_basis) == ("answered", "delivered")
-    early = Case(
-        "post-county",
-        [
-            received("2017-06-18", "email"),
-            ev("answered", "2017-07-13"),
-            ev("delivered", "2017-07-17"),
-        ],
-        catalogue=cat,
-    ).result(D(2017, 7, 20))
+
+    def delivered_on(day: str) -> Any:  # answered 2017-07-13, in time
+        events = [received("2017-06-18", "email"), ev("answered", "2017-07-13")]
+        return Case("post-county", [*events, ev("delivered", day)], catalogue=cat).result(
+            D(2017, 7, 20)
+        )
+
+    early = delivered_on("2017-07-17")
     assert early.due == D(2017, 7, 14)
     assert (early.status, early.workdays_late) == ("answered_late", 1)
-    # delivered on the Saturday after the Friday deadline (answered in time): late by rest days
-    # only, worded so whether the answer or its delivery came after the deadline
-    weekend = Case(
-        "post-county",
-        [
-            received("2017-06-18", "email"),
-            ev("answered", "2017-07-13"),
-            ev("delivered", "2017-07-15"),
-        ],
-        catalogue=cat,
-    ).result(D(2017, 7, 20))
+    # delivered on the Saturday after the Friday deadline: late by rest days only, worded so
+    # whether the answer or its delivery came after the deadline
+    weekend = delivered_on("2017-07-15")
     assert (weekend.status, weekend.workdays_late) == ("answered_late", 0)
     assert weekend.findings[0].message == (
         "答复晚于期限 2017-07-14，期限届满后只过了非工作日，逾期不足 1 个工作日"

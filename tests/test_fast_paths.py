@@ -671,12 +671,14 @@ def test_allowed_values_are_coded_as_a_lookup_codes_them(
     if kind == "dictionary":
         col = col.dictionary_encode()
     kept = values[min(drop, len(values)) :]
-    got = _text_codes(col, _ALLOWED)
+    into = np.full(len(kept), 7, dtype=np.int64)  # (the codes are written into a given array)
+    got = _text_codes(col, _ALLOWED, into)
     if any(v is not None and v not in _ALLOWED for v in kept):
         assert got is None
         return
     assert got is not None
     codes, present = got
+    assert codes is into
     assert codes.tolist() == [0 if v is None else _ALLOWED.index(v) + 1 for v in kept]
     assert present.tolist() == [v is not None for v in kept]
     assert codes.dtype == np.int64 and present.dtype == np.bool_
