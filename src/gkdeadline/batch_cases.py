@@ -1138,31 +1138,19 @@ class Outputs:
 
         ``zeros``: a zero-filled Arrow buffer of at least ``8 * (len + 1)`` bytes that all-null
         columns share (one buffer instead of one each)."""
-        pa = _need_arrow()
         n = len(self.due)
         kind = _output_types()[name]
         if zeros is None or zeros.size < 8 * (n + 1):
-            zeros = pa.py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
+            zeros = _zeros_for(n)
         if name in _DATE_COLUMNS:
             days = getattr(self, name)
-            none = days == NAT
-            if none.all():
-                return _null_array(kind, n, zeros)
-            return pa.array(
-                days.astype(np.int32), type=pa.int32(), mask=none if none.any() else None
-            ).view(kind)
+            return _date_column(days, days == NAT, kind, zeros)
         if name in ("remaining_workdays", "workdays_late"):
-            v = self.remaining if name == "remaining_workdays" else self.late
-            none = v == NAT
-            if none.all():
-                return _null_array(kind, n, zeros)
-            return pa.array(v, type=kind, mask=none if none.any() else None)
+            return _count_column(
+                self.remaining if name == "remaining_workdays" else self.late, kind, zeros
+            )
         if name == "on_time":
-            flag = self.on_time
-            none = flag < 0
-            if none.all():
-                return _null_array(kind, n, zeros)
-            return pa.array(flag == 1, type=kind, mask=none if none.any() else None)
+            return _flag_column(self.on_time, kind, zeros)
         if name == "status":
             return _take_text(list(STATUSES), self.status, n, zeros)
         if name in ("findings", "findings_basis"):
@@ -1175,15 +1163,51 @@ class Outputs:
             values = self.error
         if values is None or (self.clean and name != "findings_zh"):
             return _null_array(kind, n, zeros)
-        arr = pa.array(values, type=kind)
-        return _null_array(kind, n, zeros) if arr.null_count == n else arr
+        return _object_column(values, kind, zeros)
 
     def arrays(self, zeros: Any = None) -> dict[str, Any]:
         """Every output column, by name, as Arrow arrays."""
-        pa = _need_arrow()
-        if zeros is None:
-            zeros = pa.py_buffer(np.zeros(8 * (len(self.due) + 1), dtype=np.uint8))
+        zeros = _zeros_for(len(self.due)) if zeros is None else zeros
         return {name: self.arrow(name, zeros) for name in OUTPUT_COLUMNS}
+
+
+# The result columns as Arrow arrays (shared by :class:`Outputs` and :class:`_Assembly`):
+# all-null columns are views of one shared zero-filled buffer (``zeros``, 8 bytes a row + 8).
+
+
+def _zeros_for(n: int) -> Any:
+    return _need_arrow().py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
+
+
+def _date_column(days: npt.NDArray[np.integer[Any]], none: B, kind: Any, zeros: Any) -> Any:
+    """Dates (epoch days; ``none``: no date) as ``kind`` (date32; int32 days are not copied)."""
+    if none.all():
+        return _null_array(kind, len(days), zeros)
+    pa = _need_arrow()
+    days32 = days.astype(np.int32, copy=False)
+    return pa.array(days32, type=pa.int32(), mask=none if none.any() else None).view(kind)
+
+
+def _count_column(v: I64, kind: Any, zeros: Any) -> Any:
+    """Counts (``NAT``: none), taken by Arrow without a copy."""
+    none = v == NAT
+    if none.all():
+        return _null_array(kind, len(v), zeros)
+    return _need_arrow().array(v, type=kind, mask=none if none.any() else None)
+
+
+def _flag_column(flag: I8, kind: Any, zeros: Any) -> Any:
+    """0/1 flags (-1: none) as booleans."""
+    none = flag < 0
+    if none.all():
+        return _null_array(kind, len(flag), zeros)
+    return _need_arrow().array(flag == 1, type=kind, mask=none if none.any() else None)
+
+
+def _object_column(values: S, kind: Any, zeros: Any) -> Any:
+    """Python strings (None: none)."""
+    arr = _need_arrow().array(values, type=kind)
+    return _null_array(kind, len(values), zeros) if arr.null_count == len(values) else arr
 
 
 def _null_array(kind: Any, n: int, zeros: Any) -> Any:
@@ -1225,7 +1249,6 @@ class _Scratch:
 
     def __init__(self) -> None:
         self._arrays: dict[str, Any] = {}
-        self._zeros: Any = None
         self.room = 0  # findings the buffers hold beyond ~2 a case (grown when a chunk needs)
 
     def get(self, name: str, size: int, dtype: Any = np.int64) -> Any:
@@ -1241,24 +1264,19 @@ class _Scratch:
             a = self._arrays["arange"] = np.arange(max(n, 1), dtype=np.int64)
         return a[:n]
 
-    def zeros(self, n: int) -> Any:
-        """A zero-filled Arrow buffer for the all-null columns of ``n`` rows."""
-        if self._zeros is None or self._zeros.size < 8 * (n + 1):
-            self._zeros = _need_arrow().py_buffer(np.zeros(8 * (n + 1), dtype=np.uint8))
-        return self._zeros
 
-
-def _pool_empty(n: int) -> I64:
-    """``np.empty(n)`` (int64) in memory from Arrow's pool when pyarrow is there: Arrow takes
+def _pool_full(n: int, value: int) -> I64:
+    """``np.full(n, value)`` (int64) in memory from Arrow's pool when pyarrow is there: Arrow takes
     such a column without a copy, and the pool (mimalloc or jemalloc) reuses what earlier
     chunks freed, where numpy's allocation would be mapped from the system anew for every chunk
     in a process with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's workers)."""
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover  (the batch paths that get here read Arrow tables)
-        return np.empty(n, dtype=np.int64)
+        return np.full(n, value, dtype=np.int64)
     buf: Any = pa.allocate_buffer(8 * max(n, 1))
     a: I64 = np.frombuffer(buf, dtype=np.int64)[:n]
+    a.fill(value)
     return a
 
 
@@ -2147,8 +2165,7 @@ class _Assembly:
             if count is None:
                 if (src == NAT).all():
                     continue
-                count = self.counts[name] = _pool_empty(self.n)
-                count.fill(NAT)
+                count = self.counts[name] = _pool_full(self.n, NAT)
             count[at:end] = src
         # each chunk numbers its own findings texts: renumbered into the table's
         local = np.asarray([-1] + [self._text(p) for p in out.findings_text], dtype=np.int32)
@@ -2173,45 +2190,35 @@ class _Assembly:
             a = self.objects[name] = np.full(self.n, None, dtype=object)
         return a
 
-    def _null(self, kind: Any) -> Any:
-        if self._zeros is None:
-            self._zeros = _need_arrow().py_buffer(np.zeros(8 * (self.n + 1), dtype=np.uint8))
-        return _null_array(kind, self.n, self._zeros)
-
     def arrow(self, name: str) -> Any:
         """Output column ``name`` (one of :data:`OUTPUT_COLUMNS`) as one Arrow array."""
-        pa = _need_arrow()
         kind = _output_types()[name]
+        if self._zeros is None:
+            self._zeros = _zeros_for(self.n)
+        zeros = self._zeros
         if name in _DATE_COLUMNS:
             have = self.days[name]
-            if have is None:
-                return self._null(kind)
-            days, none = have
-            return pa.array(days, type=pa.int32(), mask=none if none.any() else None).view(kind)
+            return (
+                _null_array(kind, self.n, zeros)
+                if have is None
+                else _date_column(*have, kind, zeros)
+            )
         if name in self.counts:
             v = self.counts[name]
-            if v is None:
-                return self._null(kind)
-            none = v == NAT
-            return pa.array(v, type=kind, mask=none if none.any() else None)
+            return _null_array(kind, self.n, zeros) if v is None else _count_column(v, kind, zeros)
         if name == "on_time":
-            none = self.on_time < 0
-            if none.all():
-                return self._null(kind)
-            return pa.array(self.on_time == 1, type=kind, mask=none if none.any() else None)
-        if name in ("status", "findings", "findings_basis"):
-            texts: list[str | None] = list(STATUSES)
-            index: npt.NDArray[np.integer[Any]] = self.status
-            if name != "status":
-                texts, index = [p[name == "findings_basis"] for p in self.texts], self.findings
-            if (index < 0).all() or not any(x is not None for x in texts):
-                return self._null(kind)
-            return _take_text(texts, index, self.n, None)  # (not all null: no zeros needed)
+            return _flag_column(self.on_time, kind, zeros)
+        if name == "status":
+            return _take_text(list(STATUSES), self.status, self.n, zeros)
+        if name in ("findings", "findings_basis"):
+            texts = [p[name == "findings_basis"] for p in self.texts]
+            return _take_text(texts, self.findings, self.n, zeros)
         values = self.objects[name]
-        if values is None:
-            return self._null(kind)
-        arr = pa.array(values, type=kind)
-        return self._null(kind) if arr.null_count == self.n else arr
+        return (
+            _null_array(kind, self.n, zeros)
+            if values is None
+            else _object_column(values, kind, zeros)
+        )
 
 
 def event_log(
